@@ -1,0 +1,149 @@
+"""GGUF models through llama.cpp's server core (xllamacpp), in process."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from hfkit.backends.base import ChatModel
+from hfkit.core.config import cpu_threads
+from hfkit.core.errors import ContextTooSmallError, GenerationError, SchemaError, missing_extra
+from hfkit.core.gguf import read_metadata
+from hfkit.core.registry import ResolvedModel
+from hfkit.core.types import ChatRequest, GenerationOptions, Usage
+
+_DONE = object()
+
+
+class LlamaCppChatModel(ChatModel):
+    """A GGUF model loaded once; requests are served one at a time per instance."""
+
+    def __init__(self, model: ResolvedModel, context_size: int | None = None, device: str = "auto", **_: Any) -> None:
+        try:
+            import xllamacpp
+        except ImportError as exc:  # pragma: no cover - core dependency
+            raise missing_extra("xllamacpp", "all") from exc
+        self.name = model.name
+        self.path = model.path
+        self.context_size = context_size or _default_context(model)
+        params = xllamacpp.CommonParams()
+        params.model.path = str(model.path)
+        params.n_ctx = self.context_size
+        params.cpuparams.n_threads = cpu_threads()
+        params.cpuparams_batch.n_threads = cpu_threads()
+        params.warmup = False
+        params.verbosity = -1
+        params.n_gpu_layers = 0 if device == "cpu" else -1
+        self._server = xllamacpp.Server(params)
+        self._lock = threading.Lock()
+
+    def complete(self, request: ChatRequest, usage: Usage | None = None) -> Iterator[str]:
+        body = _body(request.options)
+        body["messages"] = [m.model_dump() for m in request.messages]
+        return self._stream(self._server.handle_chat_completions, body, usage, "delta")
+
+    def complete_raw(self, prompt: str, options: GenerationOptions, usage: Usage | None = None) -> Iterator[str]:
+        """Plain text continuation, for base models without a chat template."""
+        body = _body(options)
+        body["prompt"] = prompt
+        return self._stream(self._server.handle_completions, body, usage, "text")
+
+    def _stream(self, handler: Callable[..., Any], body: dict[str, Any], usage: Usage | None, kind: str) -> Iterator[str]:
+        pieces: queue.Queue[Any] = queue.Queue()
+        stop = threading.Event()
+
+        def on_chunk(chunk: dict[str, Any]) -> bool:
+            pieces.put(chunk)
+            return stop.is_set()
+
+        def run() -> None:
+            try:
+                with self._lock:
+                    result = handler(body, on_chunk)
+                if isinstance(result, dict) and "error" in result:
+                    pieces.put(result)
+            except ValueError as exc:
+                pieces.put(SchemaError(f"The JSON schema cannot be turned into a grammar: {exc}.", "Fix the schema."))
+            except Exception as exc:  # pragma: no cover - engine failure
+                pieces.put(GenerationError(f"llama.cpp failed: {exc}."))
+            finally:
+                pieces.put(_DONE)
+
+        threading.Thread(target=run, daemon=True).start()
+        try:
+            yield from _drain(pieces, usage, kind, self.context_size)
+        finally:
+            stop.set()
+
+    def count_tokens(self, text: str) -> int:
+        result = self._server.handle_completions({"prompt": text, "max_tokens": 0, "n_predict": 0})
+        return int(result.get("usage", {}).get("prompt_tokens", super().count_tokens(text)))
+
+    def close(self) -> None:
+        self._server = None
+
+
+def _drain(pieces: queue.Queue[Any], usage: Usage | None, kind: str, n_ctx: int) -> Iterator[str]:
+    while (chunk := pieces.get()) is not _DONE:
+        if isinstance(chunk, Exception):
+            raise chunk
+        if "error" in chunk:
+            raise _error(chunk["error"], n_ctx)
+        text = _chunk_text(chunk, kind)
+        if usage is not None:
+            _update_usage(usage, chunk)
+        if text:
+            yield text
+
+
+def _chunk_text(chunk: dict[str, Any], kind: str) -> str:
+    choices = chunk.get("choices") or [{}]
+    if kind == "delta":
+        return str(choices[0].get("delta", {}).get("content") or "")
+    return str(choices[0].get("text") or "")
+
+
+def _update_usage(usage: Usage, chunk: dict[str, Any]) -> None:
+    choices = chunk.get("choices") or [{}]
+    if choices[0].get("finish_reason"):
+        usage.finish_reason = choices[0]["finish_reason"]
+    timings = chunk.get("timings")
+    if timings:
+        usage.prompt_tokens = int(timings.get("prompt_n", 0)) + int(timings.get("cache_n", 0))
+        usage.completion_tokens = int(timings.get("predicted_n", 0))
+        usage.decode_tokens_per_second = timings.get("predicted_per_second")
+
+
+def _error(error: dict[str, Any], n_ctx: int) -> Exception:
+    if error.get("type") == "exceed_context_size_error":
+        return ContextTooSmallError(
+            f"The input needs {error.get('n_prompt_tokens')} tokens but the model's context holds {n_ctx}.",
+            "Raise --context-size (if the model allows it) or shorten the input.",
+        )
+    return GenerationError(f"llama.cpp refused the request: {error.get('message', error)}.")
+
+
+def _body(options: GenerationOptions) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "max_tokens": options.max_tokens,
+        "temperature": options.temperature,
+        "top_p": options.top_p,
+        "stream": True,
+    }
+    if options.seed is not None:
+        body["seed"] = options.seed
+    if options.stop:
+        body["stop"] = options.stop
+    if options.json_schema is not None:
+        body["response_format"] = {"type": "json_schema", "json_schema": {"name": "output", "schema": options.json_schema}}
+    return body
+
+
+def _default_context(model: ResolvedModel) -> int:
+    if model.path is None:
+        return 4096
+    meta = read_metadata(model.path)
+    trained = next((int(v) for k, v in meta.items() if k.endswith(".context_length") and v), 4096)
+    return min(trained, 8192)

@@ -1,0 +1,75 @@
+"""The ``hfkit`` command: sub-commands live in sibling modules, each with ``register(app)``."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import traceback
+
+import click
+import typer
+
+from hfkit.core.config import debug_enabled
+from hfkit.core.errors import HfkitError
+
+COMMAND_MODULES = ("transcribe", "generate", "models", "serve", "minutes", "synth", "toolkit", "web")
+
+app = typer.Typer(
+    name="hfkit",
+    help="Meeting minutes, synthetic data and an open-model toolkit that run on your own machine.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _register_commands() -> None:
+    for name in COMMAND_MODULES:
+        module_name = f"hfkit.cli.{name}"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue
+            raise
+        module.register(app)
+
+
+def report(exc: BaseException) -> int:
+    """Print one clear line for ``exc`` (and the traceback with HFKIT_DEBUG=1); return the exit code."""
+    if debug_enabled():
+        traceback.print_exception(exc)
+    if isinstance(exc, HfkitError):
+        hint = f" {exc.hint}" if exc.hint else ""
+        click.secho(f"Error: {exc.message}{hint}", err=True, fg="red")
+        return exc.exit_code
+    if isinstance(exc, KeyboardInterrupt | click.exceptions.Abort):
+        click.secho("Interrupted; partial output was removed.", err=True, fg="yellow")
+        return 130
+    click.secho(f"Error: unexpected {type(exc).__name__}: {exc}. Run again with HFKIT_DEBUG=1 and report it.",
+                err=True, fg="red")
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    _register_commands()
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv if argv is not None else sys.argv[1:], prog_name="hfkit", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code or 0)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except (HfkitError, KeyboardInterrupt, click.exceptions.Abort) as exc:
+        return report(exc)
+    except Exception as exc:
+        return report(exc)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Core layer: types, configuration, errors and the model registry. Imports nothing heavy."""

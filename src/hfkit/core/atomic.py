@@ -1,0 +1,39 @@
+"""Write files so that a crash or Ctrl-C never leaves a half-written output behind."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it onto ``target`` only on success."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def atomic_open(target: Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO[str]]:
+    """Open a temporary file for writing that replaces ``target`` when the block succeeds."""
+    with atomic_path(target) as tmp:
+        enc = None if "b" in mode else encoding
+        with open(tmp, mode, encoding=enc) as handle:
+            yield handle
+
+
+def write_text(target: Path, text: str) -> None:
+    """Atomically write ``text`` to ``target``."""
+    with atomic_open(target) as handle:
+        handle.write(text)

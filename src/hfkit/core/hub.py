@@ -1,0 +1,102 @@
+"""Hugging Face hub access through ``huggingface_hub`` (its standard cache, HF_TOKEN, HF_HOME)."""
+
+from __future__ import annotations
+
+import fnmatch
+from pathlib import Path
+
+from hfkit.core.config import hub_offline
+from hfkit.core.errors import HubUnavailableError, ModelNotFoundError
+
+
+def split_reference(reference: str) -> tuple[str, str | None]:
+    """Split ``org/name:QUANT`` into the repo id and the GGUF quantization (if any)."""
+    if ":" in reference:
+        repo, quant = reference.rsplit(":", 1)
+        return repo, quant or None
+    return reference, None
+
+
+def fetch(reference: str, *, progress: bool = False) -> Path:
+    """Return a local path for a hub model, from the cache or by downloading it."""
+    repo, quant = split_reference(reference)
+    try:
+        return _download(repo, quant, local_only=True)
+    except _NotCached:
+        if hub_offline():
+            raise _offline_error(reference) from None
+    try:
+        return _download(repo, quant, local_only=False, progress=progress)
+    except _NotCached as exc:
+        raise _offline_error(reference) from exc
+
+
+class _NotCached(Exception):
+    pass
+
+
+def _download(repo: str, quant: str | None, *, local_only: bool, progress: bool = False) -> Path:
+    import huggingface_hub as hf
+    from huggingface_hub import errors as hf_errors
+
+    try:
+        if quant:
+            filename = _gguf_file(repo, quant, local_only)
+            return Path(hf.hf_hub_download(repo, filename, local_files_only=local_only))
+        return Path(hf.snapshot_download(repo, local_files_only=local_only))
+    except hf_errors.RepositoryNotFoundError as exc:
+        raise ModelNotFoundError(
+            f"The hub has no model '{repo}'.", "Check the repo id, or set HF_TOKEN for a private or gated model."
+        ) from exc
+    except (hf_errors.LocalEntryNotFoundError, OSError) as exc:
+        raise _NotCached(str(exc)) from exc
+
+
+def _gguf_file(repo: str, quant: str, local_only: bool) -> str:
+    files = _cached_files(repo) if local_only else _remote_files(repo)
+    wanted = [f for f in files if f.endswith(".gguf") and fnmatch.fnmatch(f.lower(), f"*{quant.lower()}*")]
+    if not wanted:
+        if local_only:
+            raise _NotCached(repo)
+        raise ModelNotFoundError(f"'{repo}' has no GGUF file for '{quant}'.", f"Files: {', '.join(files[:20])}")
+    return sorted(wanted, key=len)[0]
+
+
+def _remote_files(repo: str) -> list[str]:
+    import huggingface_hub as hf
+
+    try:
+        return list(hf.list_repo_files(repo))
+    except Exception as exc:
+        raise _NotCached(str(exc)) from exc
+
+
+def _cached_files(repo: str) -> list[str]:
+    import huggingface_hub as hf
+
+    try:
+        info = hf.scan_cache_dir()
+    except Exception:
+        return []
+    for cached in info.repos:
+        if cached.repo_id == repo:
+            return [f.file_name for rev in cached.revisions for f in rev.files]
+    return []
+
+
+def _offline_error(reference: str) -> HubUnavailableError:
+    return HubUnavailableError(
+        f"Model '{reference}' is not in the local Hugging Face cache and the hub cannot be reached.",
+        f"Run 'hfkit models pull {reference}' while online, or pass a local path to the model.",
+    )
+
+
+def cached_models() -> list[tuple[str, int, Path]]:
+    """Models in the Hugging Face cache: (repo id, size in bytes, path)."""
+    import huggingface_hub as hf
+
+    try:
+        info = hf.scan_cache_dir()
+    except Exception:
+        return []
+    return [(r.repo_id, r.size_on_disk, Path(r.repo_path)) for r in info.repos if r.repo_type == "model"]
