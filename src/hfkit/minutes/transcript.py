@@ -1,0 +1,161 @@
+"""Transcripts in: text ``Speaker: text`` lines or transcript JSON, cleaned of disfluency tags and fillers."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hfkit.core.errors import InputError
+from hfkit.core.types import Segment, TranscriptionInfo, Word
+
+WORDS_PER_SECOND = 2.5  # speaking rate used to give untimed text transcripts a timeline
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
+
+_TAG = re.compile(r"\{[a-z_]+\}|\[(?:noise|laughter|inaudible|music|crosstalk|silence)\]|<[^>]{1,20}>", re.I)
+_FILLER = re.compile(r"(?<![\w'])(?:u+m+|u+h+m*|e+r+m*|e+h+|a+h+|hmm+|mm+-?hmm+|mhm|er|uh-huh)(?![\w'])[,.]?", re.I)
+_REPEAT = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.I)
+_SPACE_PUNCT = re.compile(r"\s+([,.?!;:])")
+_PUNCT_RUN = re.compile(r"([,.?!;:])(?:\s*[,.;:])+")
+_LEADING_PUNCT = re.compile(r"^[\s,.;:]+")
+_LINE = re.compile(r"^\s*(?:\[(?P<time>\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?)\]\s*)?(?P<speaker>[^:\[\]]{1,40}?)\s*:\s+(?P<text>.+)$")
+
+
+def clean_text(text: str) -> str:
+    """Remove disfluency tags, fillers and stutters; tidy spaces before punctuation."""
+    text = _TAG.sub(" ", text)
+    text = _FILLER.sub(" ", text)
+    text = _REPEAT.sub(r"\1", text)
+    text = re.sub(r"\s+", " ", text)
+    text = _SPACE_PUNCT.sub(r"\1", text)
+    text = _PUNCT_RUN.sub(r"\1", text)
+    text = _LEADING_PUNCT.sub("", text).strip()
+    return text[:1].upper() + text[1:] if text else ""
+
+
+def clean_segments(segments: list[Segment]) -> list[Segment]:
+    """Cleaned copies of ``segments``, dropping those left with no words."""
+    cleaned = []
+    for seg in segments:
+        text = clean_text(seg.text)
+        if re.search(r"\w", text):
+            cleaned.append(Segment(seg.id, seg.start, seg.end, text, seg.words, seg.speaker,
+                                   seg.avg_logprob, seg.no_speech_prob))
+    return cleaned
+
+
+def _timeline(turns: list[tuple[str | None, str, float | None]]) -> list[Segment]:
+    """Segments from (speaker, text, start) turns; missing times follow the speaking rate."""
+    segments: list[Segment] = []
+    clock = 0.0
+    for index, (speaker, text, start) in enumerate(turns):
+        begin = start if start is not None else clock
+        end = begin + max(0.5, len(text.split()) / WORDS_PER_SECOND)
+        segments.append(Segment(index, round(begin, 2), round(end, 2), text.strip(), speaker=speaker))
+        clock = end
+    return segments
+
+
+def _seconds(stamp: str) -> float:
+    value = 0.0
+    for part in stamp.split(":"):
+        value = value * 60 + float(part)
+    return value
+
+
+def parse_text(text: str, source: str = "<text>") -> list[Segment]:
+    """``Speaker: text`` lines (optionally ``[mm:ss]`` first); lines without a speaker continue the last turn."""
+    turns: list[tuple[str | None, str, float | None]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        match = _LINE.match(line)
+        if match:
+            time = match["time"]
+            turns.append((match["speaker"].strip(), match["text"], _seconds(time) if time else None))
+        elif turns:
+            speaker, previous, start = turns[-1]
+            turns[-1] = (speaker, f"{previous} {line.strip()}", start)
+        else:
+            turns.append((None, line.strip(), None))
+    if not turns:
+        raise InputError(f"Transcript '{source}' contains no text.", "Pass a transcript with 'Speaker: text' lines.")
+    return _timeline(turns)
+
+
+def _field(item: Any, name: str, where: str, kind: type | tuple[type, ...]) -> Any:
+    if not isinstance(item, dict) or name not in item:
+        raise InputError(f"{where} has no '{name}' field.", _HINT)
+    if not isinstance(item[name], kind):
+        raise InputError(f"{where} field '{name}' has the wrong type.", _HINT)
+    return item[name]
+
+
+_HINT = "Pass a transcript JSON written by 'hfkit transcribe'."
+_NUMBER = (int, float)
+
+
+def _word(item: Any, where: str) -> Word:
+    return Word(float(_field(item, "start", where, _NUMBER)), float(_field(item, "end", where, _NUMBER)),
+                str(_field(item, "word", where, str)), float(item.get("probability", 1.0)), item.get("speaker"))
+
+
+def _from_hfkit(data: dict[str, Any], source: str) -> list[Segment]:
+    segments = []
+    for index, item in enumerate(_field(data, "segments", f"Transcript '{source}'", list)):
+        where = f"Transcript '{source}' segment {index}"
+        text = str(_field(item, "text", where, str))
+        start, end = float(_field(item, "start", where, _NUMBER)), float(_field(item, "end", where, _NUMBER))
+        words = tuple(_word(w, f"{where} word {i}") for i, w in enumerate(item.get("words") or ()))
+        segments.append(Segment(int(item.get("id", index)), start, end, text, words, item.get("speaker")))
+    return segments
+
+
+def _from_qmsum(data: dict[str, Any], source: str) -> list[Segment]:
+    items = _field(data, "meeting_transcripts", f"Transcript '{source}'", list)
+    turns = [(str(_field(t, "speaker", f"Turn {i}", str)), str(_field(t, "content", f"Turn {i}", str)), None)
+             for i, t in enumerate(items)]
+    return _timeline(turns)
+
+
+def _from_plain(data: dict[str, Any], source: str) -> list[Segment]:
+    return parse_text(_field(data, "transcript", f"Transcript '{source}'", str), source)
+
+
+# JSON transcript shapes, by the key that identifies them: hfkit's own, QMSum's and MeetingBank's.
+JSON_SHAPES: dict[str, Callable[[dict[str, Any], str], list[Segment]]] = {
+    "segments": _from_hfkit,
+    "meeting_transcripts": _from_qmsum,
+    "transcript": _from_plain,
+}
+
+
+def parse_json(data: Any, source: str = "<json>") -> list[Segment]:
+    """Segments from a transcript JSON value; a wrong shape names the missing field."""
+    if not isinstance(data, dict):
+        raise InputError(f"Transcript '{source}' is not a JSON object.", _HINT)
+    shape = next((key for key in JSON_SHAPES if key in data), "segments")
+    return JSON_SHAPES[shape](data, source)
+
+
+def load_transcript(path: Path) -> tuple[TranscriptionInfo, list[Segment]]:
+    """Read a .json or text transcript file into info and segments."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"Transcript '{path}' is not UTF-8 text.", "Save it as UTF-8 and try again.") from exc
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"Transcript '{path}' is not valid JSON (line {exc.lineno}: {exc.msg}).",
+                             "Fix the JSON or pass a text transcript.") from exc
+        segments = parse_json(data, str(path))
+        language = str(data.get("language") or "en")
+    else:
+        segments = parse_text(raw, str(path))
+        language = "en"
+    duration = max((s.end for s in segments), default=0.0)
+    return TranscriptionInfo(str(path), language, 1.0, duration, "transcript"), segments
