@@ -1,0 +1,51 @@
+"""Text to speech with Piper voices (ONNX, CPU), embedded default: the ``piper-joe`` voice."""
+
+from __future__ import annotations
+
+import threading
+import wave
+from pathlib import Path
+from typing import Any
+
+from hfkit.core.atomic import atomic_path
+from hfkit.core.errors import InputError, UnsupportedModelError, missing_extra
+from hfkit.core.registry import ResolvedModel, resolve
+
+DEFAULT_VOICE = "piper-joe"
+_CACHE: dict[str, PiperSpeaker] = {}
+_LOCK = threading.Lock()
+
+
+class PiperSpeaker:
+    """A Piper voice loaded once; ``speak`` writes a WAV file."""
+
+    def __init__(self, model: ResolvedModel, device: str = "cpu") -> None:
+        try:
+            from piper import PiperVoice
+        except ImportError as exc:
+            raise missing_extra("piper-tts", "tts") from exc
+        if model.format != "piper" or model.path is None:
+            raise UnsupportedModelError(f"'{model.name}' is not a Piper voice.",
+                                        f"Use {DEFAULT_VOICE} or a Piper .onnx voice.")
+        self.name = model.name
+        self._voice: Any = PiperVoice.load(model.path, use_cuda=device == "cuda")
+        self.sample_rate = int(self._voice.config.sample_rate)
+
+    def speak(self, text: str, output: Path) -> Path:
+        """Synthesise ``text`` into a 16-bit mono WAV at ``output`` (written atomically)."""
+        if not text.strip():
+            raise InputError("There is no text to speak.", "Pass a non-empty sentence.")
+        with atomic_path(output) as tmp, wave.open(str(tmp), "wb") as handle:
+            self._voice.synthesize_wav(text, handle)
+        return output
+
+
+def load_speaker(reference: str = DEFAULT_VOICE, device: str = "cpu") -> PiperSpeaker:
+    """A Piper voice for ``reference`` (embedded name or path to an ``.onnx`` voice), loaded once per process."""
+    with _LOCK:
+        if reference not in _CACHE:
+            path = Path(reference)
+            model = (ResolvedModel(reference, "piper", path, ("tts",)) if path.suffix == ".onnx" and path.exists()
+                     else resolve(reference))
+            _CACHE[reference] = PiperSpeaker(model, device)
+        return _CACHE[reference]
