@@ -1,0 +1,122 @@
+"""What every tab shares: the app's temporary folder, errors shown as messages, the context tabs are built with."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import gradio as gr
+
+from hfkit.core.config import debug_enabled
+from hfkit.core.errors import HfkitError, InputError
+from hfkit.web.options import WebOptions
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The app's own temporary folder: uploads, Gradio's cache and every file a job writes live under it."""
+
+    root: Path
+
+    @classmethod
+    def create(cls, base: Path | None = None) -> Workspace:
+        if base is not None:
+            base.mkdir(parents=True, exist_ok=True)
+        return cls(Path(tempfile.mkdtemp(prefix="hfkit-web-", dir=base)).resolve())
+
+    @property
+    def gradio_cache(self) -> Path:
+        return self.root / "gradio"
+
+    def job_dir(self, kind: str) -> Path:
+        """A fresh folder for one job's output files."""
+        path = self.root / "jobs" / f"{kind}-{uuid.uuid4().hex[:12]}"
+        path.mkdir(parents=True)
+        return path
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class WebContext:
+    """Handed to each tab's ``build``: the options and the workspace."""
+
+    options: WebOptions
+    workspace: Workspace
+
+
+def user_error(exc: BaseException) -> gr.Error:
+    """The message a user sees for ``exc``: the hfkit message and hint, never a traceback."""
+    if isinstance(exc, gr.Error):
+        return exc
+    if isinstance(exc, HfkitError):
+        return gr.Error(str(exc), title=type(exc).__name__.removesuffix("Error") + " error", print_exception=False)
+    if isinstance(exc, FileNotFoundError | IsADirectoryError | PermissionError | UnicodeDecodeError):
+        return gr.Error(f"The file cannot be read ({exc}). Upload it again.", print_exception=False)
+    return gr.Error(f"Unexpected {type(exc).__name__}: {exc}. Report it with HFKIT_DEBUG=1 output from the server.",
+                    print_exception=debug_enabled())
+
+
+def guard(fn: Callable[P, T]) -> Callable[P, T]:
+    """Run an event handler, turning any failure into a message for the user."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            raise user_error(exc) from None
+
+    return wrapper
+
+
+def guard_stream(fn: Callable[P, Iterator[T]]) -> Callable[P, Iterator[T]]:
+    """Like :func:`guard` for streaming (generator) handlers; Gradio still sees a generator."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Iterator[T]:
+        try:
+            yield from fn(*args, **kwargs)
+        except Exception as exc:
+            raise user_error(exc) from None
+
+    return wrapper
+
+
+def uploaded(path: str | None, what: str, suffixes: frozenset[str] | None = None) -> Path:
+    """The path of an uploaded file, checked to exist and to have an accepted type."""
+    if not path:
+        raise InputError(f"No {what} was given.", "Upload or record one first.")
+    file = Path(path)
+    if suffixes is not None and file.suffix.lower() not in suffixes:
+        raise InputError(
+            f"'{file.name}' is not an accepted {what} type.", f"Upload a file ending in {', '.join(sorted(suffixes))}."
+        )
+    return file
+
+
+def human_size(size: int | None) -> str:
+    """Bytes as a short human string (1.2 GB)."""
+    if size is None:
+        return ""
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TB"  # pragma: no cover - loop always returns
+
+
+def download(path: Path) -> dict[str, Any]:
+    """Make a download button/file component point at ``path``."""
+    return gr.update(value=str(path), visible=True)
