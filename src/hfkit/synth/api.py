@@ -1,0 +1,201 @@
+"""Public API of synthetic data: ``synth``, ``preview`` and the seed's ``generate_synthetic_data``."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hfkit.backends.base import ChatModel, load_chat_model
+from hfkit.core.atomic import write_text
+from hfkit.core.errors import GenerationError, InputError
+from hfkit.synth import formats
+from hfkit.synth.checkpoint import Checkpoint, checkpoint_path
+from hfkit.synth.engine import Engine, EngineSettings, State
+from hfkit.synth.report import build_report, versions
+from hfkit.synth.schema import spec_hash
+from hfkit.synth.sources import Spec, resolve_spec
+
+DEFAULT_LLM = "smollm2-135m-instruct"
+ProgressCallback = Callable[[int, int], None]
+_MODELS: dict[tuple[str, str | None], ChatModel] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+class SynthOptions(BaseModel):
+    """How records are made. ``llm=None`` samples every field (text from Faker): fast, no model."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seed: int = 0
+    llm: str | None = DEFAULT_LLM
+    base_url: str | None = None
+    locale: str | None = None
+    whole_records: bool = False
+    concurrency: int = Field(default=1, ge=1, le=64)
+    batch_size: int = Field(default=0, ge=0)
+    temperature: float = Field(default=0.9, ge=0.0, le=2.0)
+    max_tokens: int = Field(default=384, ge=16, le=8192)
+    near_duplicate_threshold: float = Field(default=0.9, gt=0.0, le=1.0)
+    attempts_per_record: int = Field(default=5, ge=1, le=100)
+    max_records: int = Field(default=1_000_000, ge=1)
+    csv_nested: str = Field(default="flatten", pattern="^(flatten|json)$")
+
+
+@dataclass
+class SynthResult:
+    """The records of a run, its report, and the files written (if any)."""
+
+    name: str
+    schema: dict[str, Any]
+    records: list[dict[str, Any]]
+    report: dict[str, Any]
+    paths: list[Path] = field(default_factory=list)
+    nested: str = "flatten"
+
+    def dumps(self, fmt: str = "json") -> str:
+        """The records as text in ``fmt`` (json, jsonl, csv, text)."""
+        return formats.dumps(self.records, self.schema, fmt, self.nested)
+
+    def write(self, path: Path, fmt: str | None = None) -> list[Path]:
+        """Write the records (format from ``fmt`` or the suffix) and ``<name>.report.json``; return both paths."""
+        path = Path(path)
+        fmt = fmt or format_of(path)
+        formats.write(path, self.records, self.schema, fmt, self.nested)
+        report = report_path(path)
+        write_text(report, json.dumps(self.report, indent=2, ensure_ascii=False, default=str) + "\n")
+        self.paths = [path, report]
+        return self.paths
+
+
+def format_of(path: Path) -> str:
+    """The format named by a file suffix (.json, .jsonl, .csv, .parquet, .txt)."""
+    suffix = {".txt": "text", ".ndjson": "jsonl"}.get(path.suffix.lower(), path.suffix.lower().lstrip("."))
+    if suffix not in formats.FORMATS:
+        raise InputError(f"Cannot tell the format of '{path.name}' from its suffix.", "Pass --format.")
+    return suffix
+
+
+def report_path(output: Path) -> Path:
+    return output.with_name(f"{output.stem}.report.json")
+
+
+def synth(spec: str | dict[str, Any] | type | Spec, n: int, *, options: SynthOptions | None = None,
+          on_progress: ProgressCallback | None = None, output: Path | None = None, fmt: str | None = None,
+          overwrite: bool = False, resume: bool = False) -> SynthResult:
+    """Make exactly ``n`` valid, unique records for ``spec``.
+
+    ``spec`` is a template name, a JSON Schema file path or dict, ``module:Class`` or a pydantic class, or a
+    description. With ``output`` the records and report are written there, with a checkpoint after each batch
+    that ``resume=True`` continues from.
+    """
+    options = options or SynthOptions()
+    check_count(n, options.max_records)
+    if output is not None:
+        output = Path(output)
+        fmt = fmt or format_of(output)
+        formats.check_format(fmt)
+        check_output(output, overwrite, resume)
+    resolved = resolve_spec(spec)
+    model = _model(options) if options.llm else None
+    if options.whole_records and model is None:
+        raise InputError("--whole-records needs a language model.", "Pass --llm (e.g. smollm2-135m-instruct).")
+    settings = EngineSettings(options.seed, options.locale, model, options.whole_records,
+                              options.near_duplicate_threshold, options.temperature, options.max_tokens,
+                              options.concurrency, options.batch_size, options.attempts_per_record)
+    manifest = _manifest(resolved, options)
+    engine = Engine(resolved, settings)
+    checkpoint = _checkpoint(output, manifest, n, resume)
+    state = checkpoint.resume() if checkpoint and checkpoint.path.exists() and resume else State()
+    if checkpoint and not (resume and checkpoint.path.exists()):
+        checkpoint.start()
+    if on_progress:
+        on_progress(len(state.records), n)
+    try:
+        for state in engine.run(n, state):
+            if checkpoint:
+                checkpoint.save(state)
+            if on_progress:
+                on_progress(len(state.records), n)
+    except GenerationError:
+        if output is not None and checkpoint is not None:
+            failed = build_report(resolved, n, state, manifest, engine.plan.text_paths, status="failed")
+            write_text(report_path(output), json.dumps(failed, indent=2, ensure_ascii=False) + "\n")
+            checkpoint.remove()
+        raise
+    report = build_report(resolved, n, state, manifest, engine.plan.text_paths)
+    result = SynthResult(resolved.name, resolved.schema, state.records, report, nested=options.csv_nested)
+    if output is not None:
+        result.write(output, fmt)
+        if checkpoint:
+            checkpoint.remove()
+    return result
+
+
+def preview(spec: str | dict[str, Any] | type | Spec, n: int = 10, options: SynthOptions | None = None) -> list[
+        dict[str, Any]]:
+    """A quick look at ``n`` records with every field sampled (no language model)."""
+    base = options or SynthOptions()
+    return synth(spec, n, options=base.model_copy(update={"llm": None, "whole_records": False})).records
+
+
+def generate_synthetic_data(data_type: str, quantity: int, format_spec: str = "json") -> str:
+    """The seed's entry point: ``quantity`` records of ``data_type`` (template or description) as text."""
+    return synth(data_type, quantity).dumps(format_spec)
+
+
+def check_count(n: int, cap: int) -> None:
+    """Reject N <= 0 or beyond the cap."""
+    if n <= 0:
+        raise InputError(f"The number of records must be at least 1 (got {n}).", "Pass -n with a positive number.")
+    if n > cap:
+        raise InputError(f"{n:,} records is beyond the cap of {cap:,}.",
+                         f"Raise the cap with --max-records {n} (or SynthOptions(max_records=...)).")
+
+
+def check_output(output: Path, overwrite: bool, resume: bool) -> None:
+    """Fail before any work when ``output`` cannot be written or would be silently replaced."""
+    if output.is_dir():
+        raise InputError(f"Output '{output}' is a directory.", "Pass a file path such as data.jsonl.")
+    if output.exists() and not overwrite and not (resume and checkpoint_path(output).exists()):
+        hint = "Pass --overwrite to replace it." if resume else "Pass --overwrite to replace it or --resume to continue."
+        raise InputError(f"Output '{output}' already exists.", hint)
+    parent = output.parent if str(output.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"Output folder '{parent}' cannot be created ({exc.strerror}).", "Choose another --output.") from exc
+    if not os.access(parent, os.W_OK):
+        raise InputError(f"Output folder '{parent}' is not writable.", "Choose another --output.")
+
+
+def _checkpoint(output: Path | None, manifest: dict[str, Any], n: int, resume: bool) -> Checkpoint | None:
+    if output is None:
+        return None
+    header = {"spec_hash": manifest["spec_hash"], "seed": manifest["seed"], "n": n, "settings": manifest["settings"]}
+    return Checkpoint(checkpoint_path(output), header)
+
+
+def _manifest(spec: Spec, options: SynthOptions) -> dict[str, Any]:
+    settings = options.model_dump(include={"llm", "base_url", "whole_records", "temperature", "max_tokens",
+                                           "near_duplicate_threshold", "attempts_per_record"})
+    settings["locale"] = options.locale or spec.locale
+    return {
+        "spec_hash": spec_hash({"schema": spec.schema, "context": spec.context}), "model": options.llm,
+        "seed": options.seed, "settings": settings, "options": options.model_dump(), "source": spec.source,
+        "versions": versions(),
+    }
+
+
+def _model(options: SynthOptions) -> ChatModel:
+    key = (str(options.llm), options.base_url)
+    with _MODELS_LOCK:
+        if key not in _MODELS:
+            _MODELS[key] = load_chat_model(str(options.llm), base_url=options.base_url, context_size=4096)
+        return _MODELS[key]

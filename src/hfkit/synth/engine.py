@@ -1,0 +1,187 @@
+"""The generation loop: draws -> sampled values -> language-model text -> validation -> uniqueness, in batches.
+
+Draw ``k`` is made from generators seeded with ``(seed, k)`` only, and draws are accepted in order, so the kept
+records depend on the seed alone: a resumed run gives the same records as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from hfkit.core.errors import GenerationError, HfkitError
+from hfkit.core.types import Usage
+from hfkit.generation.structured import validation_errors
+from hfkit.synth.fields import Draw, compile_plan, make_faker
+from hfkit.synth.llm import TextWriter
+from hfkit.synth.quality import Uniqueness
+from hfkit.synth.sources import Spec
+
+PERSONA_KINDS = ("enum", "boolean", "faker", "date")
+
+
+@dataclass
+class Stats:
+    """Counters of a run; they survive a resume through the checkpoint."""
+
+    attempts: int = 0
+    invalid: int = 0
+    exact_duplicates: int = 0
+    near_duplicates: int = 0
+    unique_collisions: int = 0
+    model_failures: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def count(self, problem: str) -> None:
+        kind = problem.split(":", 1)[0]
+        attribute = {"exact": "exact_duplicates", "near": "near_duplicates", "unique": "unique_collisions",
+                     "model": "model_failures"}.get(kind, "invalid")
+        setattr(self, attribute, getattr(self, attribute) + 1)
+        self.reasons[problem[:160]] = self.reasons.get(problem[:160], 0) + 1
+
+
+@dataclass
+class State:
+    """Where a run stands: the kept records, the next draw number and the counters."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    next_draw: int = 0
+    stats: Stats = field(default_factory=Stats)
+
+
+@dataclass
+class Candidate:
+    draw: int
+    record: dict[str, Any] | None
+    problem: str | None = None
+    usage: Usage = field(default_factory=Usage)
+
+
+@dataclass
+class EngineSettings:
+    """What the engine needs besides the spec (a subset of SynthOptions)."""
+
+    seed: int = 0
+    locale: str | None = None
+    model: Any = None
+    whole_records: bool = False
+    near_duplicate_threshold: float = 0.9
+    temperature: float = 0.9
+    max_tokens: int = 384
+    concurrency: int = 1
+    batch_size: int = 0
+    attempts_per_record: int = 5
+
+
+class Engine:
+    """Makes exactly ``n`` valid, unique records from a spec, batch by batch."""
+
+    def __init__(self, spec: Spec, settings: EngineSettings) -> None:
+        self.spec = spec
+        self.settings = settings
+        self.plan = compile_plan(spec.schema, llm=settings.model is not None)
+        self.fake = make_faker(settings.locale or spec.locale)
+        self.writer = None if settings.model is None else TextWriter(
+            settings.model, spec.schema, spec.context, settings.temperature, settings.max_tokens)
+
+    def batch_size(self) -> int:
+        if self.settings.batch_size > 0:
+            return self.settings.batch_size
+        return 10 * max(1, self.settings.concurrency) if self.writer else 1000
+
+    def run(self, n: int, state: State, on_batch: Callable[[State], None] | None = None) -> Iterator[State]:
+        """Advance ``state`` until it holds ``n`` records, yielding it after each batch."""
+        seen = Uniqueness(self.plan.unique_paths, self.plan.text_paths, self.settings.near_duplicate_threshold)
+        for index, record in enumerate(state.records):
+            seen.add(record, index)
+        limit = n * self.settings.attempts_per_record + 50
+        while len(state.records) < n:
+            if state.next_draw >= limit:
+                raise self._failure(n, state)
+            started = time.perf_counter()
+            size = min(self.batch_size(), max(n - len(state.records), 1) * (2 if self.writer else 1))
+            for cand in self._candidates(range(state.next_draw, state.next_draw + size)):
+                self._take(cand, state, seen, n)
+            state.next_draw += size
+            state.stats.seconds += time.perf_counter() - started
+            yield state
+
+    def _take(self, cand: Candidate, state: State, seen: Uniqueness, n: int) -> None:
+        if len(state.records) >= n:
+            return
+        state.stats.attempts += 1
+        state.stats.prompt_tokens += cand.usage.prompt_tokens
+        state.stats.completion_tokens += cand.usage.completion_tokens
+        problem = cand.problem or self._invalid(cand.record) or seen.problem(cand.record or {})
+        if problem:
+            state.stats.count(problem)
+            return
+        assert cand.record is not None
+        seen.add(cand.record, len(state.records))
+        state.records.append(cand.record)
+
+    def _invalid(self, record: dict[str, Any] | None) -> str | None:
+        errors = validation_errors(self.spec.schema, record)
+        return f"invalid: {errors[0]}" if errors else None
+
+    def _candidates(self, draws: range) -> Iterator[Candidate]:
+        sampled = [self.sample(d) for d in draws]
+        if self.writer is None:
+            yield from sampled
+        elif self.settings.concurrency > 1:
+            with ThreadPoolExecutor(self.settings.concurrency) as pool:
+                yield from pool.map(self._write, sampled)
+        else:
+            yield from map(self._write, sampled)
+
+    def sample(self, draw: int) -> Candidate:
+        """Draw ``draw``'s sampled values (text fields still empty when a model writes them)."""
+        seed = self.settings.seed
+        self.fake.seed_instance(seed * 1_000_003 + draw)
+        context = Draw(np.random.default_rng([seed & 0xFFFFFFFF, draw]), self.fake, draw)
+        return Candidate(draw, self.plan.make(context))
+
+    def _write(self, cand: Candidate) -> Candidate:
+        assert self.writer is not None and cand.record is not None
+        seed = (self.settings.seed * 1_000_003 + cand.draw) % (2**31)
+        try:
+            if self.settings.whole_records:
+                cand.record = self._whole(cand.record, seed, cand.usage)
+            elif self.plan.llm_paths:
+                self.writer.fill(cand.record, self.plan.llm_paths, seed, cand.usage)
+        except HfkitError as exc:
+            if not isinstance(exc, GenerationError):
+                raise
+            cand.problem = f"model: {exc.message}"
+        return cand
+
+    def _whole(self, sampled: dict[str, Any], seed: int, usage: Usage) -> dict[str, Any]:
+        assert self.writer is not None
+        kinds = self.plan.kinds
+        persona = {k: v for k, v in sampled.items() if kinds.get(k) in PERSONA_KINDS}
+        record = self.writer.whole(persona, seed, usage)
+        if isinstance(record, dict):
+            record.update({k: v for k, v in sampled.items() if kinds.get(k) in ("id", "uuid")})
+        return record  # type: ignore[no-any-return]
+
+    def _failure(self, n: int, state: State) -> GenerationError:
+        top = Counter(state.stats.reasons).most_common(3)
+        reasons = "; ".join(f"{count}x {reason}" for reason, count in top) or "no reason recorded"
+        return GenerationError(
+            f"Only {len(state.records)} of {n} records were valid and unique after {state.next_draw} attempts "
+            f"(most common failures: {reasons}).",
+            "Loosen the schema (wider ranges, more enum values), use a larger --llm, or ask for fewer records.",
+        )
+
+
+def stats_dict(stats: Stats) -> dict[str, Any]:
+    return asdict(stats)

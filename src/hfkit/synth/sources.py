@@ -1,0 +1,110 @@
+"""Where a dataset's schema comes from: a template, a JSON Schema file, a pydantic class or a description."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hfkit.core.errors import InputError, SchemaError
+from hfkit.generation.structured import load_schema
+from hfkit.synth.schema import prepare
+from hfkit.synth.templates import load_template, rank_templates
+
+PYDANTIC_REF = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+PLACE_LOCALES = {
+    "berlin": "de_DE", "germany": "de_DE", "german": "de_DE", "munich": "de_DE", "hamburg": "de_DE",
+    "vienna": "de_AT", "austria": "de_AT", "zurich": "de_CH", "switzerland": "de_CH", "paris": "fr_FR",
+    "france": "fr_FR", "french": "fr_FR", "lyon": "fr_FR", "london": "en_GB", "uk": "en_GB", "britain": "en_GB",
+    "manchester": "en_GB", "madrid": "es_ES", "spain": "es_ES", "barcelona": "es_ES", "mexico": "es_MX",
+    "rome": "it_IT", "italy": "it_IT", "milan": "it_IT", "amsterdam": "nl_NL", "netherlands": "nl_NL",
+    "tokyo": "ja_JP", "japan": "ja_JP", "india": "en_IN", "canada": "en_CA", "toronto": "en_CA",
+    "australia": "en_AU", "sydney": "en_AU", "brazil": "pt_BR", "lisbon": "pt_PT", "portugal": "pt_PT",
+    "poland": "pl_PL", "warsaw": "pl_PL", "sweden": "sv_SE", "stockholm": "sv_SE", "ireland": "en_IE",
+}
+
+
+@dataclass
+class Spec:
+    """A prepared schema and what it came from."""
+
+    name: str
+    schema: dict[str, Any]
+    source: str
+    context: str = ""
+    locale: str | None = None
+    matches: list[tuple[str, float]] = field(default_factory=list)
+
+
+def resolve_spec(source: str | dict[str, Any] | type | Spec) -> Spec:
+    """Turn a template name, schema file, ``module:Class``, description, schema dict or pydantic class into a Spec."""
+    if isinstance(source, Spec):
+        return source
+    if isinstance(source, dict):
+        schema = prepare(source, "the schema")
+        return Spec(_slug(str(schema.get("title", "records"))), schema, "schema", str(schema.get("description", "")))
+    if isinstance(source, type):
+        return _from_class(source, source.__name__)
+    text = source.strip()
+    if not text:
+        raise InputError("The description is empty.", "Say what data you want, e.g. 'customer profiles for a bike shop'.")
+    path = Path(text)
+    if path.suffix.lower() == ".json" or path.is_file():
+        schema = prepare(load_schema(path), f"Schema file '{path}'")
+        return Spec(path.stem, schema, "file", str(schema.get("description", "")))
+    if PYDANTIC_REF.match(text):
+        return _from_class(_import_class(text), text)
+    if " " not in text:
+        schema = prepare(load_template(text), f"Template '{text}'")
+        return Spec(text.lower().replace("-", "_"), schema, "template", str(schema.get("description", "")))
+    return from_description(text)
+
+
+def from_description(description: str) -> Spec:
+    """The closest template by MiniLM similarity, adapted: the description becomes the prompt context and locale."""
+    ranked = rank_templates(description)
+    name = ranked[0][0]
+    schema = load_template(name)
+    schema["description"] = description
+    words = re.findall(r"[a-z]+", description.lower())
+    locale = next((PLACE_LOCALES[w] for w in words if w in PLACE_LOCALES), None)
+    return Spec(name, prepare(schema, f"Template '{name}'"), "description", description, locale, ranked[:3])
+
+
+def _import_class(reference: str) -> type:
+    module_name, _, attr = reference.partition(":")
+    if "" not in sys.path and str(Path.cwd()) not in sys.path:
+        sys.path.insert(0, str(Path.cwd()))
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise InputError(f"Cannot import module '{module_name}' ({exc}).",
+                         "Run from the folder that holds it or install it; the form is module:Class.") from exc
+    found = getattr(module, attr, None)
+    if not isinstance(found, type):
+        raise InputError(f"Module '{module_name}' has no class '{attr}'.", "Check the class name in module:Class.")
+    return found
+
+
+def _from_class(cls: type, where: str) -> Spec:
+    from pydantic import BaseModel
+
+    if not issubclass(cls, BaseModel):
+        raise SchemaError(f"'{where}' is not a pydantic model.", "Pass a class that subclasses pydantic.BaseModel.")
+    schema = cls.model_json_schema()
+    schema.setdefault("description", (cls.__doc__ or "").strip())
+    prepared = prepare(schema, f"Model '{where}'")
+    return Spec(_slug(cls.__name__), prepared, "pydantic", str(prepared.get("description", "")))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "records"
+
+
+def schema_json(spec: Spec) -> str:
+    """The schema as pretty JSON, for --show-schema."""
+    return json.dumps(spec.schema, indent=2, ensure_ascii=False)
