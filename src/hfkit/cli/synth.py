@@ -1,0 +1,131 @@
+"""``hfkit synth``: exactly N valid, varied records from a template, schema, pydantic class or description."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from hfkit.cli.common import console, progress, stdout
+from hfkit.core.errors import InputError
+
+SOURCE_HELP = ("A template name (see --list-templates), a JSON Schema file, module:Class (pydantic), a description "
+               "in quotes, or a multi-table spec (.yaml/.json with 'tables').")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("synth", help="Make synthetic data: exactly N valid, unique records, with a report.")(synth_command)
+
+
+def synth_command(
+    source: Annotated[str | None, typer.Argument(help=SOURCE_HELP)] = None,
+    n: Annotated[int, typer.Option("-n", "--count", help="How many records.")] = 10,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="json, jsonl, csv, parquet or text.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (folder for multi-table).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same records.")] = 0,
+    locale: Annotated[str | None, typer.Option(help="Faker locale for names, addresses... e.g. de_DE.")] = None,
+    llm: Annotated[str, typer.Option(help="Model for free-text fields, or 'none' to sample everything.")] = "",
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server for --llm openai:<model>.")] = None,
+    concurrency: Annotated[int, typer.Option(help="Parallel requests to a server.")] = 1,
+    whole_records: Annotated[bool, typer.Option(help="Let the model write whole records under the schema.")] = False,
+    batch_size: Annotated[int, typer.Option(help="Records per checkpoint (0: automatic).")] = 0,
+    max_records: Annotated[int, typer.Option(help="Cap on -n.")] = 1_000_000,
+    csv_nested: Annotated[str, typer.Option(help="CSV nested objects: flatten (dotted columns) or json.")] = "flatten",
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing output.")] = False,
+    resume: Annotated[bool, typer.Option(help="Continue an interrupted run from its checkpoint.")] = False,
+    show_schema: Annotated[bool, typer.Option(help="Print the schema that would be used, then stop.")] = False,
+    list_templates: Annotated[bool, typer.Option(help="List the built-in templates, then stop.")] = False,
+) -> None:
+    from hfkit.synth.api import DEFAULT_LLM, SynthOptions
+
+    if list_templates:
+        _list_templates()
+        return
+    if source is None:
+        raise InputError("No data source given.", "Pass a template name, schema file, module:Class or a description.")
+    options = SynthOptions(
+        seed=seed, llm=None if llm.lower() == "none" else (llm or DEFAULT_LLM), base_url=base_url, locale=locale,
+        whole_records=whole_records, concurrency=concurrency, batch_size=batch_size, max_records=max_records,
+        csv_nested=csv_nested,
+    )
+    if _is_tables(source):
+        _tables(Path(source), options, output, fmt or "jsonl", overwrite)
+        return
+    _single(source, n, options, output, fmt, overwrite, resume, show_schema)
+
+
+def _is_tables(source: str) -> bool:
+    from hfkit.synth.multitable import is_tables_file
+
+    return is_tables_file(Path(source))
+
+
+def _single(source: str, n: int, options: Any, output: Path | None, fmt: str | None, overwrite: bool, resume: bool,
+            show_schema: bool) -> None:
+    from hfkit.synth.api import check_count, synth
+    from hfkit.synth.formats import check_format
+    from hfkit.synth.sources import resolve_spec, schema_json
+
+    if fmt:
+        check_format(fmt)
+    if not show_schema:
+        check_count(n, options.max_records)
+    spec = resolve_spec(source)
+    if spec.matches:
+        ranked = ", ".join(f"{name} {score:.2f}" for name, score in spec.matches)
+        console.print(f"[dim]Closest templates: {ranked}; using '{spec.name}'.[/dim]")
+    if show_schema:
+        stdout.print(schema_json(spec), markup=False)
+        return
+    fmt = fmt or (output.suffix.lstrip(".").replace("txt", "text") if output and output.suffix else "jsonl")
+    target = output or Path(f"{spec.name}.{'txt' if fmt == 'text' else fmt}")
+    with progress("records") as bar:
+        task = bar.add_task(f"synth {spec.name}", total=n)
+        result = synth(spec, n, options=options, output=target, fmt=fmt, overwrite=overwrite, resume=resume,
+                       on_progress=lambda done, total: bar.update(task, completed=done, total=total))
+    _summary(result.report)
+    console.print(f"Wrote {', '.join(str(p) for p in result.paths)}")
+
+
+def _tables(path: Path, options: Any, output: Path | None, fmt: str, overwrite: bool) -> None:
+    from hfkit.synth.formats import check_format
+    from hfkit.synth.multitable import load_tables, synth_tables
+
+    check_format(fmt)
+    spec = load_tables(path)
+    folder = output or Path(path.stem)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"Output '{folder}' is a file, but a multi-table spec writes a folder.", "Pass a folder.")
+    with console.status(f"Making {len(spec.tables)} tables"):
+        results = synth_tables(spec, options=options, output_dir=folder, fmt=fmt, overwrite=overwrite)
+    for name, result in results.items():
+        console.print(f"{name}: {len(result.records)} records -> {result.paths[0]}")
+
+
+def _list_templates() -> None:
+    from hfkit.synth.templates import list_templates, load_template
+
+    for name in list_templates():
+        stdout.print(f"{name:22} {load_template(name)['description']}", markup=False)
+
+
+def _summary(report: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{report['dataset']}: {report['delivered']}/{report['requested']} records", show_header=False)
+    dups = report["duplicates_removed"]
+    text = report["text"]["all"]
+    rows = {
+        "attempts": report["attempts"],
+        "invalid / model failures": f"{report['invalid']} / {report['model_failures']}",
+        "duplicates removed (exact / near / unique field)": f"{dups['exact']} / {dups['near']} / {dups['unique_field']}",
+        "text distinct-1 / distinct-2 / compression": f"{text['distinct_1']} / {text['distinct_2']} / "
+                                                      f"{text['compression_ratio']}",
+        "model": report["model"] or "none (sampled)",
+        "time": f"{report['seconds']} s ({report['records_per_second']} records/s)",
+        "tokens (prompt / completion)": f"{report['tokens']['prompt']} / {report['tokens']['completion']}",
+    }
+    for key, value in rows.items():
+        table.add_row(key, str(value))
+    console.print(table)
