@@ -309,13 +309,26 @@ def parameter_groups(model_dir: str) -> dict[str, int]:
     return _groups(model, torch)
 
 
+def auto_class(transformers: Any, config: Any) -> Any:
+    """The Auto class that builds ``config``'s architecture with its head (causal LM, seq2seq, or the bare model)."""
+    arch = (getattr(config, "architectures", None) or [""])[0]
+    for auto in (transformers.AutoModelForCausalLM, transformers.AutoModelForSeq2SeqLM,
+                 transformers.AutoModelForSequenceClassification, transformers.AutoModelForTokenClassification,
+                 transformers.AutoModelForQuestionAnswering):
+        if arch in {cls.__name__ for cls in auto._model_mapping.values()}:
+            return auto
+    for auto in (transformers.AutoModelForCausalLM, transformers.AutoModelForSeq2SeqLM):
+        if type(config) in auto._model_mapping:
+            return auto
+    return transformers.AutoModel
+
+
 def _from_config(transformers: Any, config: Any) -> Any:
-    for auto in (transformers.AutoModelForCausalLM, transformers.AutoModelForSeq2SeqLM, transformers.AutoModel):
-        try:
-            return auto.from_config(config)
-        except ValueError:
-            continue
-    raise UnsupportedModelError(f"transformers cannot build a '{config.model_type}' model.", "Upgrade transformers.")
+    try:
+        return auto_class(transformers, config).from_config(config)
+    except ValueError as exc:
+        raise UnsupportedModelError(f"transformers cannot build a '{config.model_type}' model ({exc}).",
+                                    "Upgrade transformers.") from exc
 
 
 def _groups(model: Any, torch: Any) -> dict[str, int]:

@@ -100,6 +100,7 @@ def load_tokenizer(reference: str) -> Any:
             directory = tokenizer_dir(reference)
             try:
                 _LOADED[reference] = _transformers().AutoTokenizer.from_pretrained(str(directory))
+                _LOADED[reference].hfkit_reference = reference
             except (OSError, ValueError) as exc:
                 raise InputError(f"'{reference}' has no tokenizer transformers can load ({exc}).",
                                  "Pass a model directory with tokenizer files, or a GGUF file.") from exc
@@ -175,7 +176,7 @@ def render_template(tokenizer: Any, messages: list[dict[str, Any]], add_generati
     if template is not None:
         template = Path(template).read_text(encoding="utf-8") if Path(str(template)).is_file() else str(template)
     elif not getattr(tok, "chat_template", None):
-        name = getattr(tok, "name_or_path", "") or "this tokenizer"
+        name = getattr(tok, "hfkit_reference", "") or getattr(tok, "name_or_path", "") or "this tokenizer"
         raise UnsupportedModelError(f"'{name}' has no chat template (it is probably a base or code model).",
                                     "Pass one with --chat-template FILE.jinja, or use an instruct model's tokenizer.")
     try:

@@ -1,0 +1,135 @@
+"""Quantization: GGUF re-quantization with the ``gguf`` package (llama.cpp's own Python quantizers), and saving a
+bitsandbytes-quantized transformers model.
+
+The llama.cpp bindings here (xllamacpp) expose no quantize call, and gguf-py implements the legacy block formats
+(Q8_0, Q5_0/1, Q4_0/1) and F16/BF16 but not the K-quants; for Q4_K_M and friends use llama.cpp's ``llama-quantize``.
+Each tensor is dequantized to float32 and quantized again, so re-quantizing a quantized file adds its error on top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hfkit.core.errors import InputError, UnsupportedModelError
+
+GGUF_TYPES = ("Q8_0", "Q5_1", "Q5_0", "Q4_1", "Q4_0", "BF16", "F16", "F32")
+K_QUANTS = ("Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "Q4_K_S", "Q4_K_M", "Q5_K_S", "Q5_K_M", "Q6_K")
+FILE_TYPES = {"Q8_0": "MOSTLY_Q8_0", "Q5_1": "MOSTLY_Q5_1", "Q5_0": "MOSTLY_Q5_0", "Q4_1": "MOSTLY_Q4_1",
+              "Q4_0": "MOSTLY_Q4_0", "BF16": "MOSTLY_BF16", "F16": "MOSTLY_F16", "F32": "ALL_F32"}
+
+
+@dataclass
+class QuantizeReport:
+    """What a quantization wrote."""
+
+    source: str
+    output: str
+    qtype: str
+    source_bytes: int
+    output_bytes: int
+    tensors: int
+    kept: int
+
+
+def check_gguf_type(qtype: str) -> str:
+    """Normalise and check a GGUF target type, explaining K-quants."""
+    name = qtype.upper()
+    if name in K_QUANTS:
+        raise UnsupportedModelError(
+            f"{name} needs llama.cpp's K-quant quantizer, which the installed bindings do not expose.",
+            f"Use one of {', '.join(GGUF_TYPES)}, or run llama.cpp's 'llama-quantize IN.gguf OUT.gguf {name}'.",
+        )
+    if name not in GGUF_TYPES:
+        raise InputError(f"Unknown GGUF type '{qtype}'.", f"Use one of: {', '.join(GGUF_TYPES)}.")
+    return name
+
+
+def requantize_gguf(source: Path, output: Path, qtype: str,
+                    on_tensor: Callable[[int, int], None] | None = None) -> QuantizeReport:
+    """Write ``source`` re-quantized to ``qtype`` at ``output`` (atomically); norms and odd shapes stay as they are."""
+    import gguf
+
+    from hfkit.core.atomic import atomic_path
+
+    name = check_gguf_type(qtype)
+    if source.suffix != ".gguf" or not source.is_file():
+        raise InputError(f"'{source}' is not a GGUF file.", "Pass a .gguf model file.")
+    if output.resolve() == source.resolve():
+        raise InputError("The output would overwrite the source file.", "Pass another --output path.")
+    target = gguf.GGMLQuantizationType[name]
+    reader = gguf.GGUFReader(str(source), "r")
+    arch = str(reader.fields["general.architecture"].contents())
+    kept = 0
+    with atomic_path(output) as tmp:
+        writer = gguf.GGUFWriter(str(tmp), arch)
+        _copy_metadata(reader, writer, gguf, name)
+        tensors = []
+        for tensor in reader.tensors:
+            data, qt = _convert(tensor, target, gguf)
+            kept += qt != target
+            tensors.append((tensor.name, data, qt))
+        for index, (tensor_name, data, qt) in enumerate(tensors):
+            writer.add_tensor(tensor_name, data, raw_dtype=qt)
+            if on_tensor:
+                on_tensor(index + 1, len(tensors))
+        writer.write_header_to_file()
+        writer.write_kv_data_to_file()
+        writer.write_tensors_to_file()
+        writer.close()
+    return QuantizeReport(str(source), str(output), name, source.stat().st_size, output.stat().st_size,
+                          len(reader.tensors), kept)
+
+
+def _copy_metadata(reader: Any, writer: Any, gguf: Any, name: str) -> None:
+    for field in reader.fields.values():
+        if field.name == gguf.Keys.General.ARCHITECTURE or field.name.startswith("GGUF."):
+            continue
+        value_type = field.types[0]
+        sub_type = field.types[-1] if value_type == gguf.GGUFValueType.ARRAY else None
+        value = gguf.LlamaFileType[FILE_TYPES[name]] if field.name == "general.file_type" else field.contents()
+        writer.add_key_value(field.name, value, value_type, sub_type=sub_type)
+
+
+def _convert(tensor: Any, target: Any, gguf: Any) -> tuple[Any, Any]:
+    """Dequantize one tensor and quantize it to ``target``; 1-D tensors and unfit shapes stay in float32."""
+    import numpy as np
+    from gguf.quants import dequantize, quantize
+
+    values = dequantize(tensor.data, tensor.tensor_type).astype(np.float32)
+    shape = tuple(int(d) for d in reversed(tensor.shape))
+    values = values.reshape(shape)
+    if values.ndim < 2:
+        return values, gguf.GGMLQuantizationType.F32
+    block = gguf.GGML_QUANT_SIZES[target][0]
+    if shape[-1] % block:
+        return values, gguf.GGMLQuantizationType.F32
+    if target == gguf.GGMLQuantizationType.F32:
+        return values, target
+    if target == gguf.GGMLQuantizationType.F16:
+        return values.astype(np.float16), target
+    return quantize(values, target), target
+
+
+def save_bitsandbytes(source: str, output: Path, quantization: str = "int8", device: str = "auto") -> Path:
+    """Load a transformers causal LM quantized by bitsandbytes (int8 or nf4) and save it with its tokenizer."""
+    import shutil
+    import tempfile
+
+    from hfkit.backends.transformers import load_causal_lm
+    from hfkit.core.registry import resolve
+
+    model, tokenizer = load_causal_lm(resolve(source), device=device, dtype="fp16", quantization=quantization)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    try:
+        model.save_pretrained(str(staging))
+        tokenizer.save_pretrained(str(staging))
+        if output.exists():
+            raise InputError(f"'{output}' already exists.", "Pass a new --output directory.")
+        staging.rename(output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return output
