@@ -141,6 +141,7 @@ def _object(node: dict[str, Any], path: Path, plan: Plan, llm: bool, in_array: b
     props: dict[str, Any] = node.get("properties") or {}
     gens = {k: _compile(v, (*path, k), plan, llm, in_array) for k, v in props.items() if "x-derive" not in v}
     derived = [(k, derive.compile_rule(k, v, path)) for k, v in props.items() if "x-derive" in v]
+    plan.unique_paths += [(*path, k) for k, v in props.items() if "x-derive" in v and v.get("x-unique") and not in_array]
     order = list(props)
 
     def make(d: Draw) -> dict[str, Any]:
