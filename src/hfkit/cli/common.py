@@ -13,6 +13,12 @@ console = Console(stderr=True)
 stdout = Console(highlight=False, soft_wrap=True)
 
 
+def emit(text: str, end: str = "\n") -> None:
+    """Print to stdout without markup and flush, so pipes see streamed output at once."""
+    stdout.print(text, end=end, markup=False)
+    stdout.file.flush()
+
+
 def progress(unit: str = "s") -> Progress:
     """A progress bar on stderr, so stdout stays clean for pipes."""
     return Progress(
@@ -23,6 +29,8 @@ def progress(unit: str = "s") -> Progress:
         TimeRemainingColumn(),
         console=console,
         transient=True,
+        redirect_stdout=stdout.is_terminal and console.is_terminal,
+        redirect_stderr=False,
     )
 
 

@@ -24,6 +24,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """Meeting minutes, synthetic data and an open-model toolkit that run on your own machine."""
+
+
 def _register_commands() -> None:
     for name in COMMAND_MODULES:
         module_name = f"hfkit.cli.{name}"
@@ -58,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     _register_commands()
     command = typer.main.get_command(app)
     try:
-        command.main(args=argv if argv is not None else sys.argv[1:], prog_name="hfkit", standalone_mode=False)
+        result = command.main(args=argv if argv is not None else sys.argv[1:], prog_name="hfkit", standalone_mode=False)
+        if result == 130:  # Typer turns Ctrl-C into an exit code of 130
+            return report(KeyboardInterrupt())
     except click.exceptions.Exit as exc:
         return int(exc.exit_code or 0)
     except click.exceptions.ClickException as exc:

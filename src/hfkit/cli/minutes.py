@@ -18,14 +18,24 @@ from hfkit.minutes.render import parse_formats
 from hfkit.minutes.speakers import parse_speaker_names
 
 
-def _stage_reporter(bar: Progress) -> tuple[dict[str, TaskID], object]:
-    tasks: dict[str, TaskID] = {}
+class StageProgress:
+    """A rich progress bar per stage, started on the first report so early errors print one clean line."""
 
-    def report(stage: str, done: float, total: float) -> None:
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(f"{STAGES.index(stage) + 1}/{len(STAGES)} {stage}", total=max(total, 0.01))
-        bar.update(tasks[stage], completed=done, total=max(total, 0.01))
-    return tasks, report
+    def __init__(self) -> None:
+        self.bar: Progress | None = None
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, stage: str, done: float, total: float) -> None:
+        if self.bar is None:
+            self.bar = progress("")
+            self.bar.start()
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(f"{STAGES.index(stage) + 1}/{len(STAGES)} {stage}")
+        self.bar.update(self.tasks[stage], completed=done, total=max(total, 0.01))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def build_options(engine: str, llm: str | None, **fields: object) -> MinutesOptions:
@@ -77,9 +87,11 @@ def minutes_command(
         target = output or Path(f"{path.stem}-minutes")
         if output is not None and len(files) > 1:
             target = output / path.stem
-        with progress("") as bar:
-            _, report = _stage_reporter(bar)
-            result = minutes(path, options=options, on_progress=report)  # type: ignore[arg-type]
+        report = StageProgress()
+        try:
+            result = minutes(path, options=options, on_progress=report)
+        finally:
+            report.close()
         for written in result.write(output_dir(target), wanted):
             console.print(f"wrote {written}")
         if result.minutes.no_speech:

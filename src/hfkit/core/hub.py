@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 from pathlib import Path
 
 from hfkit.core.config import hub_offline
 from hfkit.core.errors import HubUnavailableError, ModelNotFoundError
+
+
+def hub_cache_dir() -> Path:
+    """The hub cache, read from the environment at call time (HF_HUB_CACHE, then HF_HOME/hub)."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"])
+    if os.environ.get("HF_HOME"):
+        return Path(os.environ["HF_HOME"]) / "hub"
+    from huggingface_hub import constants
+
+    return Path(constants.HF_HUB_CACHE)
 
 
 def split_reference(reference: str) -> tuple[str, str | None]:
@@ -42,8 +54,8 @@ def _download(repo: str, quant: str | None, *, local_only: bool, progress: bool 
     try:
         if quant:
             filename = _gguf_file(repo, quant, local_only)
-            return Path(hf.hf_hub_download(repo, filename, local_files_only=local_only))
-        return Path(hf.snapshot_download(repo, local_files_only=local_only))
+            return Path(hf.hf_hub_download(repo, filename, local_files_only=local_only, cache_dir=hub_cache_dir()))
+        return Path(hf.snapshot_download(repo, local_files_only=local_only, cache_dir=hub_cache_dir()))
     except hf_errors.RepositoryNotFoundError as exc:
         raise ModelNotFoundError(
             f"The hub has no model '{repo}'.", "Check the repo id, or set HF_TOKEN for a private or gated model."
@@ -75,7 +87,7 @@ def _cached_files(repo: str) -> list[str]:
     import huggingface_hub as hf
 
     try:
-        info = hf.scan_cache_dir()
+        info = hf.scan_cache_dir(hub_cache_dir())
     except Exception:
         return []
     for cached in info.repos:
@@ -96,7 +108,7 @@ def cached_models() -> list[tuple[str, int, Path]]:
     import huggingface_hub as hf
 
     try:
-        info = hf.scan_cache_dir()
+        info = hf.scan_cache_dir(hub_cache_dir())
     except Exception:
         return []
     return [(r.repo_id, r.size_on_disk, Path(r.repo_path)) for r in info.repos if r.repo_type == "model"]

@@ -60,6 +60,11 @@ class EmbeddedModel:
     def installed(self) -> bool:
         return all(_package_dir(m) is not None for m in self.package.split("+"))
 
+    def size_bytes(self) -> int:
+        """Bytes of the installed packages that carry the weights (0 when not installed)."""
+        dirs = [_package_dir(m) for m in self.package.split("+")]
+        return sum(f.stat().st_size for d in dirs if d is not None for f in d.rglob("*") if f.is_file())
+
 
 def _package_dir(module: str) -> Path | None:
     """Directory of an installed package, found without importing it."""

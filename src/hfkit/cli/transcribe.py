@@ -1,0 +1,63 @@
+"""``hfkit transcribe``: audio or video files to timestamped text, subtitles and JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hfkit.cli.common import console, emit, output_dir, progress
+from hfkit.core.audio import expand_inputs
+from hfkit.core.types import Segment
+from hfkit.speech import get_transcriber
+from hfkit.speech.transcribe import TranscribeOptions
+from hfkit.speech.writers import parse_formats, timestamp, write_outputs
+
+
+def transcribe_command(
+    inputs: Annotated[list[Path], typer.Argument(help="Audio/video files or directories.", show_default=False)],
+    model: Annotated[str | None, typer.Option(help="Model: whisper-tiny.en, whisper-base, a path, hub id or openai:<model>.")] = None,
+    language: Annotated[str | None, typer.Option(help="Spoken language code (default: detect).")] = None,
+    formats: Annotated[str, typer.Option("--format", help="Files to write: txt,srt,vtt,json.")] = "",
+    output: Annotated[Path, typer.Option("--output-dir", "-o", help="Where --format files go.")] = Path("."),
+    device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
+    vad: Annotated[bool, typer.Option(help="Skip silence with Silero VAD.")] = True,
+    beam_size: Annotated[int, typer.Option(min=1, max=20)] = 5,
+    batch_size: Annotated[int, typer.Option(min=0, help="Batched inference (faster on long files); 0 = sequential.")] = 0,
+    base_url: Annotated[str | None, typer.Option(help="Base URL for openai: models.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print segments.")] = False,
+) -> None:
+    """Transcribe speech with timestamps; segments stream as they are decoded."""
+    wanted = parse_formats(formats) if formats else []
+    files = expand_inputs(inputs)
+    if wanted:
+        output_dir(output)
+    options = TranscribeOptions(language=language, vad=vad, beam_size=beam_size, batch_size=batch_size)
+    transcriber = get_transcriber(model, device, base_url, language)
+    for path in files:
+        result = transcriber.transcribe(path, options)
+        if len(files) > 1:
+            console.print(f"[bold]{path}[/bold] ({result.info.language}, {result.info.duration:.1f} s)")
+        segments = _collect(result.segments, result.info.duration, quiet)
+        if not segments:
+            console.print(f"[yellow]No speech found in {path}.[/yellow]")
+        for written in write_outputs(result.info, segments, wanted, output, path.stem):
+            console.print(f"wrote {written}")
+
+
+def _collect(segments: object, duration: float, quiet: bool) -> list[Segment]:
+    collected: list[Segment] = []
+    with progress("s audio") as bar:
+        task = bar.add_task("transcribing", total=max(duration, 0.01))
+        for segment in segments:  # type: ignore[attr-defined]
+            collected.append(segment)
+            bar.update(task, completed=segment.end)
+            if not quiet:
+                span = f"[{timestamp(segment.start, '.', False)} -> {timestamp(segment.end, '.', False)}]"
+                emit(f"{span} {segment.text}")
+    return collected
+
+
+def register(app: typer.Typer) -> None:
+    app.command("transcribe")(transcribe_command)
