@@ -1,0 +1,62 @@
+"""``kill -9`` in the middle of a run, then ``--resume``: exactly the records of an uninterrupted run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from hfkit.synth.api import SynthOptions, synth
+from hfkit.synth.checkpoint import checkpoint_path
+
+
+def _start(args: list[str], cwd: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "HFKIT_THREADS": "1"}
+    return subprocess.Popen([sys.executable, "-m", "hfkit.cli.main", "synth", *args], cwd=cwd, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _kill_after_batches(proc: subprocess.Popen[bytes], checkpoint: Path, batches: int, timeout: float) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline and proc.poll() is None:
+        if checkpoint.exists() and checkpoint.read_bytes().count(b"\n") >= batches + 1:
+            break
+        time.sleep(0.01)
+    assert proc.poll() is None, f"the run ended before it could be killed: {proc.stderr.read() if proc.stderr else ''}"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def _kill_and_resume(tmp_path: Path, args: list[str], out: Path, batches: int, timeout: float) -> list[dict]:
+    _kill_after_batches(_start(args, tmp_path), checkpoint_path(out), batches, timeout)
+    assert not out.exists() and checkpoint_path(out).exists()
+    resumed = _start([*args, "--resume"], tmp_path)
+    assert resumed.wait(timeout=timeout) == 0, resumed.stderr.read() if resumed.stderr else ""
+    assert not checkpoint_path(out).exists()
+    return [json.loads(line) for line in out.read_text().splitlines()]
+
+
+def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path: Path) -> None:
+    out = tmp_path / "customers.jsonl"
+    args = ["customers", "-n", "8000", "--llm", "none", "--seed", "5", "--batch-size", "250", "-o", str(out)]
+    records = _kill_and_resume(tmp_path, args, out, batches=3, timeout=120)
+    expected = synth("customers", 8000, options=SynthOptions(seed=5, llm=None)).records
+    assert len(records) == 8000
+    assert records == expected
+    report = json.loads((tmp_path / "customers.report.json").read_text())
+    assert report["delivered"] == 8000 and report["attempts"] >= 8000
+
+
+@pytest.mark.slow
+def test_kill_9_then_resume_with_language_model_fields(tmp_path: Path) -> None:
+    out = tmp_path / "reviews.jsonl"
+    args = ["product_reviews", "-n", "4", "--seed", "2", "--batch-size", "2", "-o", str(out)]
+    records = _kill_and_resume(tmp_path, args, out, batches=1, timeout=600)
+    expected = synth("product_reviews", 4, options=SynthOptions(seed=2, batch_size=2)).records
+    assert records == expected
