@@ -122,6 +122,8 @@ def load_causal_lm(model: ResolvedModel, device: str = "auto", dtype: str = "aut
         raise InputError(f"Unknown dtype '{dtype}'.", f"Use one of: {', '.join(DTYPES)}.")
     device = resolve_device(device)
     torch.set_num_threads(cpu_threads())
+    transformers.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
     kwargs: dict[str, Any] = {"dtype": DTYPES[dtype], "device_map": "auto" if device == "cuda" else {"": "cpu"}}
     config = quantization_config(quantization, device)
     check_fits(str(model.path), quantization or _dtype_name(DTYPES[dtype], model), device)

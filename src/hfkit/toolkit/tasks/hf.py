@@ -33,6 +33,7 @@ def _transformers() -> Any:
     except ImportError as exc:
         raise missing_extra("transformers", "transformers") from exc
     transformers.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
     torch.set_num_threads(cpu_threads())
     return transformers
 
