@@ -76,3 +76,10 @@ def page(browser: Any, web_app: RunningApp, request: pytest.FixtureRequest) -> I
 def open_tab(page: Any, title: str) -> None:
     """Click the tab called ``title``."""
     page.get_by_role("tab", name=title).click()
+
+
+def wait_for_text(page: Any, selector: str, text: str, timeout: float = 60_000) -> str:
+    """Wait until the element's rendered text contains ``text``; return that text."""
+    page.wait_for_function("([s, t]) => (document.querySelector(s)?.innerText || '').includes(t)", arg=[selector, text],
+                           timeout=timeout)
+    return str(page.locator(selector).inner_text())

@@ -78,10 +78,10 @@ def build(context: WebContext) -> None:
                 stop = gr.Button("Stop", variant="stop")
                 clear = gr.Button("Clear")
         with gr.Column(scale=1):
-            model = gr.Dropdown(models, value=models[0], label="Model", allow_custom_value=True)
+            model = gr.Dropdown(models, value=models[0], label="Model", allow_custom_value=True, elem_id="chat-model")
             system = gr.Textbox(label="System prompt", lines=3, value="You are a helpful assistant.")
             temperature = gr.Slider(0.0, 2.0, value=0.7, step=0.05, label="Temperature")
-            max_tokens = gr.Slider(1, 2048, value=256, step=1, label="Max tokens")
+            max_tokens = gr.Slider(1, 2048, value=256, step=1, label="Max tokens", elem_id="chat-max-tokens")
             json_mode = gr.Checkbox(label="JSON mode (reply is JSON valid for the schema)")
             schema = gr.Code(DEFAULT_SCHEMA, language="json", label="JSON schema", visible=False)
     json_mode.change(lambda on: gr.update(visible=on), json_mode, schema, queue=False, api_visibility="private")
