@@ -269,7 +269,7 @@ def quantize_command(
     source = resolve(model).path if embedded(model) else Path(model)
     if source is not None and source.suffix == ".gguf":
         with progress("tensors") as bar:
-            job = bar.add_task("Quantizing", total=None)
+            job = bar.add_task("Quantizing", total=0)
             report = requantize_gguf(source, output, qtype, lambda done, total: bar.update(job, completed=done,
                                                                                             total=total))
         console.print(f"Wrote {report.output}: {report.qtype}, {report.output_bytes / 1e6:.1f} MB "

@@ -1,0 +1,131 @@
+"""hfkit inspect, memory and quantize, the transformers chat backend, and the bad inputs of section 6."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from hfkit.backends.base import load_chat_model
+from hfkit.cli.main import main
+from hfkit.core.types import ChatMessage, ChatRequest, GenerationOptions, Usage
+
+TinyModel = Callable[[str], str]
+LLAMA_31_8B = {
+    "architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": 128256, "hidden_size": 4096,
+    "intermediate_size": 14336, "num_hidden_layers": 32, "num_attention_heads": 32, "num_key_value_heads": 8,
+    "max_position_embeddings": 131072, "rms_norm_eps": 1e-5, "rope_theta": 500000.0, "tie_word_embeddings": False,
+    "torch_dtype": "bfloat16", "rope_scaling": {"factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                                                "original_max_position_embeddings": 8192, "rope_type": "llama3"},
+}
+
+
+def _config_dir(tmp_path: Path, **changes: object) -> Path:
+    directory = tmp_path / "llama-3.1-8b"
+    directory.mkdir()
+    (directory / "config.json").write_text(json.dumps(LLAMA_31_8B | changes))
+    return directory
+
+
+def test_memory_of_llama31_8b_from_its_config_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["memory", str(_config_dir(tmp_path)), "--json"]) == 0
+    rows = {r["dtype"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["fp32"]["parameters"] == 8_030_261_248
+    assert 31.5e9 < rows["fp32"]["estimate_bytes"] < 32.5e9
+    assert 15.8e9 < rows["bf16"]["estimate_bytes"] < 16.3e9
+    assert 5.5e9 < rows["nf4"]["estimate_bytes"] < 5.8e9
+    assert all(r["measured_bytes"] is None and r["note"] == "no weights here" for r in rows.values())
+
+
+def test_memory_measured_column_matches_the_estimate(tiny_model: TinyModel, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["memory", tiny_model("llama-chat"), "--dtypes", "fp32,bf16", "--json"]) == 0
+    for row in json.loads(capsys.readouterr().out):
+        assert row["measured_bytes"] == pytest.approx(row["estimate_bytes"], rel=0.01)
+
+
+def test_inspect_transformers_and_gguf(tiny_model: TinyModel, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", tiny_model("llama-chat"), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["architecture"] == "LlamaForCausalLM"
+    assert report["facts"] | {"layers": 2, "heads": 4, "kv_heads": 2, "vocab_size": 49152} == report["facts"]
+    assert "[0-1] x2: LlamaDecoderLayer" in report["tree"]
+    assert main(["inspect", "smollm2", "--json"]) == 0
+    gguf = json.loads(capsys.readouterr().out)
+    assert (gguf["architecture"], gguf["facts"]["layers"], gguf["facts"]["file_type"]) == ("llama", 30, "Q4_1")
+    assert {"Q4_1", "F32"} <= set(gguf["tensor_types"])
+
+
+def test_quantize_gguf_to_q8_0_runs_in_llama_cpp(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "smollm2-q8_0.gguf"
+    assert main(["quantize", "smollm2", "--type", "Q8_0", "--output", str(out)]) == 0
+    assert main(["inspect", str(out), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["facts"]["file_type"] == "Q8_0" and "Q4_1" not in report["tensor_types"]
+    model = load_chat_model(str(out), device="cpu", context_size=512)
+    request = ChatRequest(messages=[ChatMessage(role="user", content="Say hello.")],
+                          options=GenerationOptions(max_tokens=8, temperature=0))
+    assert "".join(model.complete(request)).strip()
+
+
+def test_k_quants_and_nf4_on_cpu_say_why_and_what_instead(tmp_path: Path, tiny_model: TinyModel,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["quantize", "smollm2", "--type", "Q4_K_M", "--output", str(tmp_path / "x.gguf")]) == 1
+    assert "llama-quantize" in capsys.readouterr().err
+    assert main(["quantize", tiny_model("llama-chat"), "--type", "nf4", "-o", str(tmp_path / "nf4"),
+                 "--device", "cpu"]) == 1
+    err = capsys.readouterr().err
+    assert "need a CUDA GPU" in err and "int8" in err and "GGUF" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bitsandbytes_int8_model_is_saved_and_reloads(tmp_path: Path, tiny_model: TinyModel) -> None:
+    out = tmp_path / "int8"
+    assert main(["quantize", tiny_model("llama-chat"), "--type", "int8", "-o", str(out), "--device", "cpu"]) == 0
+    config = json.loads((out / "config.json").read_text())
+    assert config["quantization_config"]["load_in_8bit"] is True
+    model = load_chat_model(str(out), device="cpu")
+    request = ChatRequest(messages=[ChatMessage(role="user", content="Hi")], options=GenerationOptions(max_tokens=3))
+    assert isinstance("".join(model.complete(request)), str)
+
+
+def test_a_model_too_big_for_memory_is_refused_before_loading(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    huge = _config_dir(tmp_path, num_hidden_layers=400, torch_dtype="float32")
+    rc = main(["pipeline", "text-generation", "hi", "--model", str(huge), "--device", "cpu"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "needs about" in err and "GB as fp32" in err and "is free" in err
+
+
+def test_transformers_chat_streams_and_keeps_to_a_json_schema(tiny_model: TinyModel) -> None:
+    model = load_chat_model(tiny_model("llama-chat"), device="cpu")
+    usage = Usage()
+    pieces = list(model.complete(ChatRequest(messages=[ChatMessage(role="user", content="Hi")],
+                                             options=GenerationOptions(max_tokens=12, temperature=0)), usage))
+    assert len(pieces) > 1 and usage.completion_tokens == 12 and usage.prompt_tokens > 5
+    schema = {"type": "object", "properties": {"name": {"type": "string", "maxLength": 10},
+                                               "age": {"type": "integer", "minimum": 0, "maximum": 120}},
+              "required": ["name", "age"], "additionalProperties": False}
+    for seed in (1, 2):
+        options = GenerationOptions(max_tokens=60, temperature=1.0, seed=seed, json_schema=schema)
+        reply = "".join(model.complete(ChatRequest(messages=[ChatMessage(role="user", content="JSON")],
+                                                   options=options)))
+        jsonschema.validate(json.loads(reply), schema)
+
+
+def test_misspelt_task_names_the_closest(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["pipeline", "sentimnt-analysis", "good"]) == 2
+    err = capsys.readouterr().err
+    assert "Unknown task 'sentimnt-analysis'" in err and "Did you mean 'sentiment-analysis'?" in err
+
+
+def test_a_task_without_a_local_model_names_hub_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path))
+    assert main(["pipeline", "summarization", "A long text."]) == 1
+    err = capsys.readouterr().err
+    assert "facebook/bart-large-cnn" in err and "hfkit models pull" in err and len(err.strip().splitlines()) == 1
