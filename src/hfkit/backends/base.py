@@ -66,7 +66,7 @@ class ChatModel(ABC):
         """Approximate token count (backends override with their tokenizer)."""
         return max(1, len(text) // 4)
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook, most backends hold nothing to release
         """Release the model."""
 
 

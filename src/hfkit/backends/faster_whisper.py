@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from hfkit.backends.base import Transcriber, TranscribeOptions, Transcription
+from hfkit.backends.base import TranscribeOptions, Transcriber, Transcription
 from hfkit.core import audio
 from hfkit.core.config import cpu_threads, resolve_device
 from hfkit.core.errors import InputError, missing_extra

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from hfkit.backends.base import ChatModel, Transcriber, TranscribeOptions, Transcription
+from hfkit.backends.base import ChatModel, TranscribeOptions, Transcriber, Transcription
 from hfkit.core import audio
 from hfkit.core.errors import ContextTooSmallError, GenerationError, ServerError, missing_extra
 from hfkit.core.registry import ResolvedModel

@@ -30,6 +30,7 @@ def check_file(path: Path) -> Path:
 def decode(path: Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     """Decode ``path`` to mono float32 at ``sample_rate``; raise AudioError for anything unreadable."""
     import av
+    import numpy as np
     from faster_whisper.audio import decode_audio
 
     check_file(path)
@@ -42,7 +43,7 @@ def decode(path: Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
         ) from exc
     if samples.size == 0:
         raise AudioError(f"'{path}' contains no audio samples.", "Check that the recording is not truncated.")
-    return samples
+    return np.asarray(samples, dtype=np.float32)
 
 
 def expand_inputs(paths: list[Path]) -> list[Path]:

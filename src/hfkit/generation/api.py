@@ -29,7 +29,7 @@ def chat(messages: Sequence[ChatMessage | dict[str, str]], *, model: str | None 
          usage: Usage | None = None, **options: Any) -> Iterator[str]:
     """Stream the reply to a conversation. ``options`` are :class:`GenerationOptions` fields."""
     chat_model = get_chat_model(model, base_url=base_url)
-    msgs = [m if isinstance(m, ChatMessage) else ChatMessage(**m) for m in messages]
+    msgs = [m if isinstance(m, ChatMessage) else ChatMessage.model_validate(m) for m in messages]
     return chat_model.complete(ChatRequest(messages=msgs, options=GenerationOptions(**options)), usage)
 
 

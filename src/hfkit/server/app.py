@@ -181,7 +181,7 @@ def _sse(models: _Models, model: ChatModel, name: str, request: ChatRequest, bod
 
 
 def _add_transcriptions(app: Any, options: ServeOptions) -> None:
-    @app.post("/v1/audio/transcriptions")
+    @app.post("/v1/audio/transcriptions")  # type: ignore[untyped-decorator]
     def transcriptions(
         file: UploadFile = File(...),  # noqa: B008
         model: str = Form(""),

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from hfkit.backends.base import Transcriber, TranscribeOptions, Transcription, load_transcriber
+from hfkit.backends.base import TranscribeOptions, Transcriber, Transcription, load_transcriber
 
 DEFAULT_MODEL = "whisper-tiny.en"
 MULTILINGUAL_MODEL = "whisper-base"
