@@ -134,6 +134,7 @@ def _body(options: GenerationOptions) -> dict[str, Any]:
     }
     if options.seed is not None:
         body["seed"] = options.seed
+        body["cache_prompt"] = False  # a reused KV prefix changes the logits slightly: seeded runs must repeat
     if options.stop:
         body["stop"] = options.stop
     if options.json_schema is not None:
