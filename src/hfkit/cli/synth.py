@@ -74,7 +74,7 @@ def _single(source: str, n: int, options: Any, output: Path | None, fmt: str | N
     spec = resolve_spec(source)
     if spec.matches:
         ranked = ", ".join(f"{name} {score:.2f}" for name, score in spec.matches)
-        console.print(f"[dim]Closest templates: {ranked}; using '{spec.name}'.[/dim]")
+        console.print(f"[dim]Closest templates: {ranked}; using '{spec.name}'.[/dim]", soft_wrap=True)
     if show_schema:
         stdout.print(schema_json(spec), markup=False)
         return

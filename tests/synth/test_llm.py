@@ -1,0 +1,73 @@
+"""Free-text fields and whole records written by the embedded SmolLM2, locally and through ``hfkit serve``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hfkit.generation.structured import validation_errors
+from hfkit.synth.api import SynthOptions, synth
+from hfkit.synth.templates import load_template
+from tests.synth.conftest import cli
+
+
+SLOGANS = {
+    "type": "object", "description": "Tourism slogans of cities",
+    "properties": {"city": {"enum": ["Berlin", "Paris", "Rome", "Oslo"]},
+                   "slogan": {"type": "string", "minLength": 3, "maxLength": 60, "x-llm": "A short slogan for the city"}},
+    "required": ["city", "slogan"],
+}
+
+
+def test_text_fields_are_written_by_the_model_reproducibly() -> None:
+    options = SynthOptions(seed=4)
+    result = synth(SLOGANS, 2, options=options)
+    assert all(not validation_errors(SLOGANS, r) for r in result.records)
+    assert len({r["slogan"] for r in result.records}) == 2
+    report = result.report
+    assert report["model"] == "smollm2-135m-instruct"
+    assert report["tokens"]["completion"] > 0 and report["tokens"]["prompt"] > 0
+    assert synth(SLOGANS, 2, options=options).records == result.records  # same seed, same engine: same text
+
+
+@pytest.mark.slow
+def test_template_text_fields_fit_their_schema() -> None:
+    result = synth("social_media_posts", 3, options=SynthOptions(seed=4))
+    schema = load_template("social_media_posts")
+    assert all(not validation_errors(schema, r) for r in result.records)
+    assert len({r["text"] for r in result.records}) == 3
+
+
+@pytest.mark.slow
+def test_whole_records_are_valid_and_keep_sampled_ids() -> None:
+    result = synth("employees", 2, options=SynthOptions(seed=1, whole_records=True, attempts_per_record=20))
+    schema = load_template("employees")
+    assert len(result.records) == 2
+    assert all(not validation_errors(schema, r) for r in result.records)
+    assert {r["employee_id"] for r in result.records} <= {f"EMP-{i:07d}" for i in range(1, 60)}
+
+
+def test_description_picks_the_closest_template_and_adapts_it(in_tmp: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(["synth", "customer profiles for a bike shop in Berlin", "-n", "5", "--llm", "none",
+                "-o", "bikes.jsonl"]) == 0
+    err = capsys.readouterr().err
+    assert "using 'customers'" in err
+    records = [json.loads(line) for line in (in_tmp / "bikes.jsonl").read_text().splitlines()]
+    assert len(records) == 5 and all(r["country"] == "Germany" for r in records)  # Berlin -> de_DE
+    manifest = json.loads((in_tmp / "bikes.report.json").read_text())["manifest"]
+    assert manifest["source"] == "description" and manifest["settings"]["locale"] == "de_DE"
+
+
+@pytest.mark.slow
+def test_server_path_runs_concurrently(openai_server: str, in_tmp: Path) -> None:
+    rc = cli(["synth", "product_reviews", "-n", "3", "--llm", "openai:smollm2-135m-instruct", "--base-url",
+              openai_server, "--concurrency", "3", "--seed", "1", "-o", "r.jsonl"])
+    assert rc == 0
+    records = [json.loads(line) for line in (in_tmp / "r.jsonl").read_text().splitlines()]
+    schema = load_template("product_reviews")
+    assert len(records) == 3 and all(not validation_errors(schema, r) for r in records)
+    report = json.loads((in_tmp / "r.report.json").read_text())
+    assert report["manifest"]["options"]["concurrency"] == 3
