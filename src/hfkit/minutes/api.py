@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from typing import Any
 
 from hfkit.core import audio
 from hfkit.core.errors import InputError, MissingDependencyError
+from hfkit.core.registry import resolve
 from hfkit.core.types import Segment, TranscriptionInfo
 from hfkit.minutes import grounded, render, speakers, transcript
 from hfkit.minutes.dates import parse_date
@@ -57,8 +59,7 @@ def _transcribe(path: Path, options: MinutesOptions, on_progress: Progress) -> t
     from hfkit.backends.base import TranscribeOptions
     from hfkit.speech import get_transcriber
 
-    on_progress("decode", 0, 1)
-    samples = audio.decode(path)
+    samples = audio.decode(path)  # reported once done, so a file that fails to decode prints one clean line
     on_progress("decode", 1, 1)
     transcriber = get_transcriber(options.asr_model, options.device, language=options.language)
     opts = TranscribeOptions(language=options.language, word_timestamps=True)
@@ -102,6 +103,10 @@ def _embed(sentences: Sequence[Sentence]) -> Any:
 
     from hfkit.backends.sentence_transformers import load_embedder
 
+    with contextlib.suppress(ImportError):
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
     if not sentences:
         return np.zeros((0, 384), dtype="float32")
     return load_embedder().encode([s.text for s in sentences])
@@ -133,8 +138,10 @@ def minutes(source: str | Path, *, options: MinutesOptions | None = None,
     options = options or MinutesOptions()
     report = on_progress or _quiet
     path = Path(source)
-    if options.engine == "llm" and not options.llm:
-        raise InputError("The llm engine needs a chat model.", "Pass --llm MODEL, e.g. --llm smollm2-135m-instruct.")
+    if options.engine == "llm":
+        if not options.llm:
+            raise InputError("The llm engine needs a chat model.", "Pass --llm MODEL, e.g. --llm smollm2-135m-instruct.")
+        resolve(options.llm, base_url=options.base_url)  # an unknown model fails now, not after transcription
     info, segments = load_source(path, options, report)
     report("minutes", 0, 1)
     duration = max(info.duration, max((s.end for s in segments), default=0.0))

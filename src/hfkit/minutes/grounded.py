@@ -19,6 +19,36 @@ _TAKEAWAY = re.compile(r"\b(?:important|the key|main (?:point|thing|idea)|the po
                        r"overall|the goal is|our aim|we must)\b", re.I)
 _LOCATION_CUE = re.compile(r"\b(?:meeting|welcome|here|gathered|held)\b", re.I)
 MAX_ITEMS = 12
+_FIRST_PERSON = re.compile(r"\b(?:I'm|I've|I'll|I'd|we're|we've|we'll|we'd|I|we|our|us|ours|my|me|myself|ourselves)\b"
+                           r"|(?<=\bI )am\b", re.I)
+THIRD_PERSON = {"we": "they", "our": "their", "us": "them", "ours": "theirs", "i": "they", "my": "their", "me": "them",
+                "i'm": "they're", "i've": "they've", "i'll": "they'll", "i'd": "they'd", "we're": "they're",
+                "we've": "they've", "we'll": "they'll", "we'd": "they'd", "myself": "themselves",
+                "ourselves": "themselves", "am": "are"}
+ROLE_WORDS = frozenset({"marketing", "chair", "chairman", "chairwoman", "clerk", "moderator", "host", "secretary"})
+
+
+def who(label: str) -> str:
+    """'the Project Manager' for roles, 'Dana' for names."""
+    return f"the {label}" if " " in label.strip() or label.lower() in ROLE_WORDS else label
+
+
+def reported(sentence: Sentence) -> str:
+    """The sentence in reported speech: 'The Project Manager said that they will ...' (same words, third person)."""
+    text = extract.tidy(sentence.text)
+    if not sentence.speaker:
+        return text
+    shifted = _FIRST_PERSON.sub(lambda m: THIRD_PERSON[m.group(0).lower()], text)
+    speaker = who(sentence.speaker)
+    return f"{speaker[:1].upper()}{speaker[1:]} said that {shifted[:1].lower()}{shifted[1:]}"
+
+
+def opener(attendees: Sequence[str], topics: Sequence[str]) -> str:
+    """'The meeting of A, B and C discussed x, y and z.' from the speakers and the most repeated noun phrases."""
+    people = [who(a) for a in attendees][:6]
+    of = f" of {', '.join(people[:-1])} and {people[-1]}" if len(people) > 1 else (f" of {people[0]}" if people else "")
+    about = f"{', '.join(topics[:-1])} and {topics[-1]}" if len(topics) > 1 else "".join(topics)
+    return f"The meeting{of} discussed {about}." if about else ""
 
 
 def _names(segments: Sequence[Segment]) -> set[str]:
@@ -37,15 +67,21 @@ def _next_speaker(sentences: Sequence[Sentence], segments: Sequence[Segment]) ->
     return lookup
 
 
-def title_of(sentences: Sequence[Sentence]) -> str:
-    """The most repeated multi-word noun phrase, title-cased, or 'Meeting'."""
+def phrases(sentences: Sequence[Sentence], min_words: int = 1) -> list[str]:
+    """Noun phrases (content words, lemmatised) from most to least repeated."""
     counts: Counter[str] = Counter()
     for sentence in sentences:
         for chunk in sentence.span.noun_chunks:
             words = [t.lemma_.lower() for t in chunk if t.is_alpha and not t.is_stop and t.pos_ in ("NOUN", "PROPN", "ADJ")]
-            if len(words) >= 2 and any(t.pos_ == "NOUN" for t in chunk):
+            if len(words) >= min_words and any(t.pos_ == "NOUN" for t in chunk):
                 counts[" ".join(words)] += 1
-    return counts.most_common(1)[0][0].title() if counts else "Meeting"
+    return [phrase for phrase, _ in counts.most_common()]
+
+
+def title_of(sentences: Sequence[Sentence]) -> str:
+    """The most repeated multi-word noun phrase, title-cased, or 'Meeting'."""
+    found = phrases(sentences, 2)
+    return found[0].title() if found else "Meeting"
 
 
 def location_of(sentences: Sequence[Sentence]) -> str | None:
@@ -69,9 +105,10 @@ def _dedupe(items: list[Any], key: Any) -> list[Any]:
     return out
 
 
-def _budget(sentences: Sequence[Sentence], options: MinutesOptions) -> int:
+def _budget(sentences: Sequence[Sentence]) -> int:
+    """Summary length in words: 2 % of the talk, within 100-150 (tuned on QMSum/MeetingBank, bench/minutes_eval.py)."""
     total = sum(s.words for s in sentences)
-    return int(min(150, max(30, total * 0.015)))
+    return int(min(150, max(100, total * 0.02)))
 
 
 def build(segments: Sequence[Segment], sentences: Sequence[Sentence], embeddings: Any, options: MinutesOptions,
@@ -83,8 +120,9 @@ def build(segments: Sequence[Segment], sentences: Sequence[Sentence], embeddings
     if not sentences:
         return minutes
     content = [s.index for s in sentences if summarize.is_content(s)]
-    chosen = summarize.select(embeddings, sentences, content, _budget(sentences, options), options.summary_sentences)
-    minutes.summary = " ".join(extract.tidy(sentences[i].text) for i in chosen)
+    chosen = summarize.select(embeddings, sentences, content, _budget(sentences), options.summary_sentences, diversity=0.2)
+    lead = opener(attendees, phrases(sentences)[:3])
+    minutes.summary = " ".join([lead] * bool(lead) + [reported(sentences[i]) for i in chosen])
     topics = max(1, min(8, len(sentences) // 40))
     for first, last in summarize.topic_spans(embeddings, topics):
         span = [i for i in range(first, last) if i in set(content)] or list(range(first, last))
@@ -95,7 +133,7 @@ def build(segments: Sequence[Segment], sentences: Sequence[Sentence], embeddings
     actions: list[ActionItem] = [a for s in sentences if (a := extract.find_action(s, ctx))]
     decisions: list[Decision] = [d for s in sentences if (d := extract.find_decision(s))]
     questions: list[Question] = [q for s in sentences if (q := extract.find_question(s))]
-    minutes.action_items = _dedupe(actions, lambda a: f"{a.owner}:{a.task}")[:MAX_ITEMS * 2]
+    minutes.action_items = _dedupe(actions, lambda a: f"{a.owner}:{' '.join(a.task.split()[:4])}")[:MAX_ITEMS * 2]
     minutes.decisions = _dedupe(decisions, lambda d: d.text)[:MAX_ITEMS]
     minutes.open_questions = _dedupe(questions, lambda q: q.text)[:5]
     takeaways = [extract.tidy(s.text) for s in sentences if summarize.is_content(s) and _TAKEAWAY.search(s.text)]

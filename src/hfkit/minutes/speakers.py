@@ -11,8 +11,8 @@ from hfkit.core.errors import InputError
 from hfkit.core.types import Segment, Word
 
 AUTO_LABEL = re.compile(r"^(?:SPEAKER_\d+|Speaker \d+)$")
-_SELF_NAME = re.compile(r"\b(?:I'm|I am|my name is|this is|it's)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
-_THANKS = re.compile(r"\b(?:thanks|thank you|over to you|go ahead|your turn)\s*,?\s+(?P<name>[A-Z][a-z]+)\s*[.!]?\s*$")
+_SELF_NAME = re.compile(r"\b(?:I'm|I am|(?i:my name is|this is|it's))\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
+_THANKS = re.compile(r"\b(?i:thanks|thank you|over to you|go ahead|your turn)\s*,?\s+(?P<name>[A-Z][a-z]+)\s*[.!]?\s*$")
 NOT_NAMES = frozenset(
     ["I", "Sorry", "Not", "Just", "Here", "The", "Very", "Going", "Okay", "Ok", "Yes", "Yeah", "No", "So", "Well", "Sure", "Fine", "Good", "Great", "Glad", "Happy", "Still", "Also", "Really", "Actually", "Right", "Now", "Today", "This", "That", "It", "Thanks", "Thank"])
 _MAX_GAP = 1.0  # seconds: a gap this long or a change of speaker starts a new segment

@@ -9,7 +9,7 @@ import numpy as np
 
 from hfkit.minutes.nlp import Sentence
 
-MIN_WORDS, MAX_WORDS = 6, 60
+MIN_WORDS, MAX_WORDS = 10, 60
 
 
 def is_content(sentence: Sentence) -> bool:
