@@ -58,6 +58,7 @@ def test_inspect_transformers_and_gguf(tiny_model: TinyModel, capsys: pytest.Cap
     assert {"Q4_1", "F32"} <= set(gguf["tensor_types"])
 
 
+@pytest.mark.slow  # about 30 s: dequantizes and re-quantizes all 272 tensors of SmolLM2
 def test_quantize_gguf_to_q8_0_runs_in_llama_cpp(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "smollm2-q8_0.gguf"
     assert main(["quantize", "smollm2", "--type", "Q8_0", "--output", str(out)]) == 0

@@ -122,8 +122,7 @@ def load_causal_lm(model: ResolvedModel, device: str = "auto", dtype: str = "aut
         raise InputError(f"Unknown dtype '{dtype}'.", f"Use one of: {', '.join(DTYPES)}.")
     device = resolve_device(device)
     torch.set_num_threads(cpu_threads())
-    transformers.logging.set_verbosity_error()
-    transformers.utils.logging.disable_progress_bar()
+    quiet(transformers)
     kwargs: dict[str, Any] = {"dtype": DTYPES[dtype], "device_map": "auto" if device == "cuda" else {"": "cpu"}}
     config = quantization_config(quantization, device)
     check_fits(str(model.path), quantization or _dtype_name(DTYPES[dtype], model), device)
@@ -131,12 +130,17 @@ def load_causal_lm(model: ResolvedModel, device: str = "auto", dtype: str = "aut
         kwargs["quantization_config"] = config
     try:
         tokenizer = transformers.AutoTokenizer.from_pretrained(str(model.path))
-        lm = transformers.AutoModelForCausalLM.from_pretrained(str(model.path), **kwargs)
+        lm: Any = transformers.AutoModelForCausalLM.from_pretrained(str(model.path), **kwargs)
     except ValueError as exc:
         raise UnsupportedModelError(f"'{model.name}' is not a causal language model ({exc}).",
                                     "Pick a text-generation model.") from exc
-    lm.eval()
-    return lm, tokenizer
+    return lm.eval(), tokenizer
+
+
+def quiet(transformers: Any) -> None:
+    """Silence transformers' info logs and progress bars (hfkit shows its own progress)."""
+    transformers.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
 
 
 def _dtype_name(dtype: str, model: ResolvedModel) -> str:
@@ -188,7 +192,7 @@ class TransformersChatModel(ChatModel):
 
             raise ContextTooSmallError(f"The input needs {n_prompt} tokens but the model's context holds "
                                        f"{self.context_size}.", "Shorten the input.")
-        streamer = transformers.TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
+        streamer: Any = transformers.TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
         kwargs = _sampling(options) | {"max_new_tokens": options.max_tokens, "streamer": streamer}
         if options.seed is not None:
             torch.manual_seed(options.seed)

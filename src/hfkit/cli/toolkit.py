@@ -47,6 +47,10 @@ def _vector(data: dict[str, Any]) -> str:
     return f"{data['dimension']} dimensions: [{head}, ...]"
 
 
+def _text(data: dict[str, Any]) -> str:
+    return str(data.get("text", data))
+
+
 RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "ner": _entities,
     "sentiment-analysis": lambda d: f"{d['label']}" + (f"\t{d['score']:.4f}" if "score" in d else ""),
@@ -88,7 +92,7 @@ def pipeline_command(
     if as_json:
         _dump(result.to_dict())
         return
-    render = RENDERERS.get(result.task, lambda d: str(d.get("text", d)))
+    render = RENDERERS.get(result.task, _text)
     console.print(f"[dim]{result.task} · {result.model} ({result.engine})[/dim]")
     emit(render(result.data))
 

@@ -32,3 +32,8 @@ def _field_value(f: Any) -> Any:
         return f.contents()
     except Exception:
         return None
+
+
+def reader(path: Path) -> Any:
+    """The (cached) ``gguf.GGUFReader`` of ``path``: fields and tensors, parsed once per process."""
+    return _reader(str(path), path.stat().st_mtime)

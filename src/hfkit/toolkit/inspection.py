@@ -55,13 +55,12 @@ def inspect_model(reference: str, tree_depth: int = 3) -> ModelReport:
 
 def inspect_gguf(path: Path, name: str) -> ModelReport:
     """Metadata and per-type tensor counts of a GGUF file, read with the ``gguf`` package."""
-    import gguf
-
     from hfkit.core.gguf import read_metadata
+    from hfkit.core.gguf import reader as gguf_reader
 
     meta = read_metadata(path)
     arch = str(meta.get("general.architecture", "?"))
-    reader = gguf.GGUFReader(str(path), "r")
+    reader = gguf_reader(path)
     types: Counter[str] = Counter()
     for tensor in reader.tensors:
         types[tensor.tensor_type.name] += int(tensor.n_elements)

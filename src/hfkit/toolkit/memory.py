@@ -6,6 +6,7 @@ import gc
 import resource
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hfkit.core.errors import InputError
 
@@ -83,11 +84,11 @@ def measured_footprint(directory: Path, dtype: str, device: str = "cpu") -> int:
     kwargs = {"dtype": LOADABLE.get(dtype, "float16"), "device_map": {"": device}}
     if quant is not None:
         kwargs["quantization_config"] = quant
-    from hfkit.backends.transformers import auto_class
+    from hfkit.backends.transformers import auto_class, quiet
 
-    transformers.logging.set_verbosity_error()
+    quiet(transformers)
     auto = auto_class(transformers, transformers.AutoConfig.from_pretrained(str(directory)))
-    model = auto.from_pretrained(str(directory), **kwargs)
+    model: Any = auto.from_pretrained(str(directory), **kwargs)
     footprint = int(model.get_memory_footprint())
     del model
     gc.collect()

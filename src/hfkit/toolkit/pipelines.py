@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -67,7 +67,7 @@ class TaskSpec:
 
     name: str
     description: str
-    engines: dict[str, Builder]
+    engines: Mapping[str, Builder]
     default: tuple[str, str] | None = None
     hub_models: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
@@ -172,9 +172,8 @@ def pipeline(task: str, model: str | None = None, **options: Any) -> Pipeline:
         engine, resolved = locate_model(model)
         return Pipeline(spec, engine, resolved, opts, model)
     if spec.default is not None:
-        engine, name = spec.default
-        resolved = resolve(name) if embedded(name) else None
-        return Pipeline(spec, engine, resolved, opts, name)
+        default_engine, name = spec.default
+        return Pipeline(spec, default_engine, resolve(name) if embedded(name) else None, opts, name)
     cached = _cached_hub_model(spec, opts)
     if cached is None:
         raise _no_local_model(spec)

@@ -60,7 +60,9 @@ def requantize_gguf(source: Path, output: Path, qtype: str,
     if output.resolve() == source.resolve():
         raise InputError("The output would overwrite the source file.", "Pass another --output path.")
     target = gguf.GGMLQuantizationType[name]
-    reader = gguf.GGUFReader(str(source), "r")
+    from hfkit.core.gguf import reader as gguf_reader
+
+    reader = gguf_reader(source)
     arch = str(reader.fields["general.architecture"].contents())
     kept = 0
     with atomic_path(output) as tmp:

@@ -29,8 +29,9 @@ def _transformers() -> Any:
         import transformers
     except ImportError as exc:
         raise missing_extra("transformers", "transformers") from exc
-    transformers.logging.set_verbosity_error()
-    transformers.utils.logging.disable_progress_bar()
+    from hfkit.backends.transformers import quiet
+
+    quiet(transformers)
     return transformers
 
 

@@ -32,8 +32,9 @@ def _transformers() -> Any:
         import transformers
     except ImportError as exc:
         raise missing_extra("transformers", "transformers") from exc
-    transformers.logging.set_verbosity_error()
-    transformers.utils.logging.disable_progress_bar()
+    from hfkit.backends.transformers import quiet
+
+    quiet(transformers)
     torch.set_num_threads(cpu_threads())
     return transformers
 
@@ -235,7 +236,8 @@ def diffusers_image(model: ResolvedModel | None, options: PipelineOptions, task:
     if model is None or model.path is None:
         raise InputError("Text to image needs a diffusers model.", "Pass --model.")
     device = _device(options)
-    pipe = diffusers.DiffusionPipeline.from_pretrained(str(model.path)).to(device)
+    loader: Any = diffusers.DiffusionPipeline
+    pipe = loader.from_pretrained(str(model.path)).to(device)
     pipe.set_progress_bar_config(disable=True)
     output = options.output or Path("image.png")
     if output.suffix.lower() not in (".png", ".jpg", ".jpeg", ".webp"):

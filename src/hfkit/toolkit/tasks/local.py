@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 import wave
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ def spacy_ner(model: ResolvedModel | None, options: PipelineOptions, task: str) 
         import spacy
     except ImportError as exc:
         raise missing_extra("spacy", "minutes") from exc
-    nlp = spacy.load(_need_model(model).path)
+    nlp = spacy.load(str(_need_model(model).path))
 
     def run(text: str) -> dict[str, Any]:
         doc = nlp(text)
@@ -78,8 +79,8 @@ def piper_tts(model: ResolvedModel | None, options: PipelineOptions, task: str) 
 
 
 def whisper_asr(model: ResolvedModel | None, options: PipelineOptions, task: str) -> Runner:
+    from hfkit.backends.base import TranscribeOptions
     from hfkit.speech import get_transcriber
-    from hfkit.speech.transcribe import TranscribeOptions
 
     transcriber = get_transcriber(_need_model(model).name, options.device)
 
@@ -216,7 +217,7 @@ def _context(options: PipelineOptions) -> str:
     return path.read_text(encoding="utf-8") if len(options.context) < 4096 and path.is_file() else options.context
 
 
-CHAT_TASKS = {
+CHAT_TASKS: dict[str, Callable[[Any, PipelineOptions], Runner]] = {
     "summarization": _summarize,
     "translation": _translate,
     "question-answering": _answer,
