@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tests.conftest import ROOT, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tests.web.conftest import RunningApp
 
 MODEL = "smollm2-135m-instruct"

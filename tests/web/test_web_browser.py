@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tests.web.conftest import open_tab, wait_for_text
 
 pytestmark = pytest.mark.slow  # a real browser and real models: about a minute together

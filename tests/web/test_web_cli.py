@@ -9,10 +9,10 @@ import urllib.error
 import urllib.request
 
 import pytest
-from tests.conftest import free_port
 
 from hfkit.cli.main import main
 from hfkit.web.options import WebOptions, parse_auth, parse_size
+from tests.conftest import free_port
 
 
 @pytest.mark.parametrize(("spec", "size"), [("2GB", 2 * 1024**3), ("500mb", 500 * 1024**2), ("1048576", 1048576),

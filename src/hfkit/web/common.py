@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import functools
+import queue
 import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
 import gradio as gr
 
 from hfkit.core.config import debug_enabled
-from hfkit.core.errors import HfkitError, InputError
+from hfkit.core.errors import Cancelled, HfkitError, InputError
 from hfkit.web.options import WebOptions
 
 P = ParamSpec("P")
@@ -120,3 +122,43 @@ def human_size(size: int | None) -> str:
 def download(path: Path) -> dict[str, Any]:
     """Make a download button/file component point at ``path``."""
     return gr.update(value=str(path), visible=True)
+
+
+class Background(Generic[T]):
+    """Run a blocking job (which takes a progress callback) in a thread, so its handler can stream progress.
+
+    Iterate :meth:`progress` for the callback's arguments as they come; afterwards :attr:`result` holds the
+    job's return value. Leaving the loop early (the user pressed Stop) cancels the job at its next report.
+    """
+
+    def __init__(self, job: Callable[[Callable[..., None]], T]) -> None:
+        self._events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self._cancelled = threading.Event()
+        self._job = job
+        self.result: T | None = None
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _report(self, *args: Any) -> None:
+        if self._cancelled.is_set():
+            raise Cancelled("The job was stopped.", "Start it again when you are ready.")
+        self._events.put(("progress", args))
+
+    def _run(self) -> None:
+        try:
+            self._events.put(("done", self._job(self._report)))
+        except BaseException as exc:
+            self._events.put(("error", exc))
+
+    def progress(self) -> Iterator[tuple[Any, ...]]:
+        try:
+            while True:
+                kind, value = self._events.get()
+                if kind == "progress":
+                    yield value
+                elif kind == "error":
+                    raise value
+                else:
+                    self.result = value
+                    return
+        finally:
+            self._cancelled.set()

@@ -29,9 +29,10 @@ def _text(content: Any) -> str:
     return str(content or "")
 
 
-def conversation(history: History, system: str) -> list[ChatMessage]:
+def conversation(history: History, system: str | None) -> list[ChatMessage]:
     """The Chatbot history (plus system prompt) as hfkit chat messages."""
-    messages = [ChatMessage(role="system", content=system.strip())] if system.strip() else []
+    system = (system or "").strip()
+    messages = [ChatMessage(role="system", content=system)] if system else []
     return messages + [ChatMessage(role=m["role"], content=_text(m["content"])) for m in history
                        if m.get("role") in ("user", "assistant")]
 
@@ -50,13 +51,13 @@ def json_schema(enabled: bool, text: str) -> dict[str, Any] | None:
 
 
 @guard_stream
-def respond(message: str, history: History | None, model: str, system: str, temperature: float, max_tokens: float,
+def respond(message: str | None, history: History | None, model: str, system: str | None, temperature: float, max_tokens: float,
             json_mode: bool, schema_text: str) -> Iterator[tuple[History, str]]:
     """Add the user's turn and stream the assistant's reply into the history."""
-    if not message.strip():
+    if not (message or "").strip():
         raise InputError("The message is empty.", "Type something to send.")
     schema = json_schema(json_mode, schema_text)
-    history = [*(history or []), {"role": "user", "content": message}]
+    history = [*(history or []), {"role": "user", "content": message or ""}]
     pieces = chat(conversation(history, system), model=model, temperature=temperature, max_tokens=int(max_tokens),
                   json_schema=schema)
     reply = ""

@@ -24,11 +24,11 @@ def segment_row(segment: Segment) -> list[str]:
 
 def make_run(context: WebContext) -> Any:
     @guard_stream
-    def run(audio: str | None, model: str, language: str,
+    def run(audio: str | None, model: str, language: str | None,
             progress: gr.Progress = gr.Progress()) -> Iterator[tuple[list[list[str]], list[str]]]:  # noqa: B008
         """Stream the transcript as a table, then offer the files."""
         path = check_file(uploaded(audio, "recording", AUDIO_SUFFIXES))
-        result = transcribe(path, model=model, language=language.strip() or None)
+        result = transcribe(path, model=model, language=(language or "").strip() or None)
         duration = max(result.info.duration, 0.01)
         progress(0.0, desc="Transcribing")
         segments: list[Segment] = []
