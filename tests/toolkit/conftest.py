@@ -128,6 +128,29 @@ def _diffusion(directory: Path) -> Path:
     return directory
 
 
+def _wav2vec2(directory: Path) -> Path:
+    """A tiny wav2vec2 CTC model with a character vocabulary and its processor."""
+    import json
+
+    import transformers
+
+    chars = ["<pad>", "<unk>", "|", *"abcdefghijklmnopqrstuvwxyz'"]
+    directory.mkdir(parents=True)
+    (directory / "vocab.json").write_text(json.dumps({c: i for i, c in enumerate(chars)}))
+    tokenizer = transformers.Wav2Vec2CTCTokenizer(str(directory / "vocab.json"), unk_token="<unk>",
+                                                  pad_token="<pad>", word_delimiter_token="|")
+    features = transformers.Wav2Vec2FeatureExtractor(feature_size=1, sampling_rate=16000, padding_value=0.0,
+                                                     do_normalize=True, return_attention_mask=False)
+    config = transformers.Wav2Vec2Config(
+        vocab_size=len(chars), hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=37,
+        conv_dim=(32, 32, 32), conv_stride=(5, 4, 4), conv_kernel=(10, 4, 4), num_conv_pos_embeddings=16,
+        num_conv_pos_embedding_groups=2, pad_token_id=0,
+    )
+    transformers.Wav2Vec2ForCTC(config).save_pretrained(directory)
+    transformers.Wav2Vec2Processor(feature_extractor=features, tokenizer=tokenizer).save_pretrained(directory)
+    return directory
+
+
 BUILDERS: dict[str, Callable[[Path], Path]] = {
     "bert-sentiment": lambda d: _bert(d, "SequenceClassification", ["NEGATIVE", "POSITIVE"]),
     "bert-ner": lambda d: _bert(d, "TokenClassification", ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]),
@@ -139,6 +162,7 @@ BUILDERS: dict[str, Callable[[Path], Path]] = {
     "gpt2": _gpt2,
     "llama-chat": _llama_chat,
     "diffusion": _diffusion,
+    "wav2vec2": _wav2vec2,
 }
 
 

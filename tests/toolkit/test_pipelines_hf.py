@@ -80,6 +80,23 @@ def test_text_to_image_writes_a_png_of_the_asked_size(tiny_model: TinyModel, tmp
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_ctc_speech_recognition_reads_a_wav_the_test_writes(tiny_model: TinyModel, tmp_path: Path) -> None:
+    import wave
+
+    import numpy as np
+
+    tone = (np.sin(np.linspace(0, 2 * np.pi * 440 * 1.5, 24000)) * 8000).astype(np.int16)
+    wav = tmp_path / "tone.wav"
+    with wave.open(str(wav), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(16000)
+        handle.writeframes(tone.tobytes())
+    data = pipeline("asr", tiny_model("wav2vec2"), device="cpu")(str(wav)).data
+    assert data["seconds"] == 1.5
+    assert set(data["text"]) <= set("abcdefghijklmnopqrstuvwxyz' ")
+
+
 def test_a_model_made_for_another_task_is_refused(tiny_model: TinyModel) -> None:
     with pytest.raises(UnsupportedModelError, match="ForTokenClassification, made for ner"):
         pipeline("sentiment-analysis", tiny_model("bert-ner"))

@@ -21,6 +21,9 @@ HEADS: dict[str, tuple[str, ...]] = {
     "LMHeadModel": ("text-generation", "summarization", "translation", "question-answering"),
     "ForConditionalGeneration": ("summarization", "translation", "text-generation"),
     "MTModel": ("translation",),
+    "ForCTC": ("automatic-speech-recognition",),
+    "WhisperForConditionalGeneration": ("automatic-speech-recognition",),
+    "ForSpeechSeq2Seq": ("automatic-speech-recognition",),
     "ForMaskedLM": ("feature-extraction",),
     "Model": ("feature-extraction",),
 }
@@ -214,6 +217,20 @@ def _t5_prefix(config: Any, task: str, options: PipelineOptions) -> str:
     return f"translate {_language(options.src, 'src')} to {_language(options.tgt, 'tgt')}: "
 
 
+def _speech_to_text(model: ResolvedModel, options: PipelineOptions, task: str) -> Runner:
+    """Speech recognition with a transformers model (CTC such as wav2vec2, or Whisper); audio decoded by hfkit."""
+    recognizer = _hf_pipeline(model, options, "automatic-speech-recognition")
+
+    def run(audio: str) -> dict[str, Any]:
+        from hfkit.core.audio import check_file, decode
+
+        samples = decode(check_file(Path(audio)))
+        out = recognizer({"raw": samples, "sampling_rate": 16000})
+        return {"text": str(out["text"]).strip(), "seconds": round(len(samples) / 16000, 3)}
+
+    return run
+
+
 BUILDERS = {
     "sentiment-analysis": _classify,
     "ner": _token_classes,
@@ -223,6 +240,7 @@ BUILDERS = {
     "question-answering": _extractive_qa,
     "summarization": _seq2seq,
     "translation": _seq2seq,
+    "automatic-speech-recognition": _speech_to_text,
 }
 
 
