@@ -16,7 +16,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import machine, today  # noqa: E402
+from _common import machine, today
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 MODEL = "smollm2-135m-instruct"

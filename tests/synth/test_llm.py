@@ -12,7 +12,6 @@ from hfkit.synth.api import SynthOptions, synth
 from hfkit.synth.templates import load_template
 from tests.synth.conftest import cli
 
-
 SLOGANS = {
     "type": "object", "description": "Tourism slogans of cities",
     "properties": {"city": {"enum": ["Berlin", "Paris", "Rome", "Oslo"]},

@@ -44,13 +44,13 @@ def _kill_and_resume(tmp_path: Path, args: list[str], out: Path, batches: int, t
 
 def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path: Path) -> None:
     out = tmp_path / "customers.jsonl"
-    args = ["customers", "-n", "8000", "--llm", "none", "--seed", "5", "--batch-size", "250", "-o", str(out)]
+    args = ["customers", "-n", "4000", "--llm", "none", "--seed", "5", "--batch-size", "100", "-o", str(out)]
     records = _kill_and_resume(tmp_path, args, out, batches=3, timeout=120)
-    expected = synth("customers", 8000, options=SynthOptions(seed=5, llm=None)).records
-    assert len(records) == 8000
+    expected = synth("customers", 4000, options=SynthOptions(seed=5, llm=None)).records
+    assert len(records) == 4000
     assert records == expected
     report = json.loads((tmp_path / "customers.report.json").read_text())
-    assert report["delivered"] == 8000 and report["attempts"] >= 8000
+    assert report["delivered"] == 4000 and report["attempts"] >= 4000
 
 
 @pytest.mark.slow

@@ -18,6 +18,7 @@ from hfkit.core.errors import GenerationError, InputError
 from hfkit.synth import formats
 from hfkit.synth.checkpoint import Checkpoint, checkpoint_path
 from hfkit.synth.engine import Engine, EngineSettings, State
+from hfkit.synth.fields import compile_plan
 from hfkit.synth.report import build_report, versions
 from hfkit.synth.schema import spec_hash
 from hfkit.synth.sources import Spec, resolve_spec
@@ -103,13 +104,15 @@ def synth(spec: str | dict[str, Any] | type | Spec, n: int, *, options: SynthOpt
         formats.check_format(fmt)
         check_output(output, overwrite, resume)
     resolved = resolve_spec(spec)
-    model = _model(options) if options.llm else None
+    wants_model = options.whole_records or bool(compile_plan(resolved.schema, llm=True).llm_paths)
+    model = _model(options) if options.llm and wants_model else None
     if options.whole_records and model is None:
         raise InputError("--whole-records needs a language model.", "Pass --llm (e.g. smollm2-135m-instruct).")
     settings = EngineSettings(options.seed, options.locale, model, options.whole_records,
                               options.near_duplicate_threshold, options.temperature, options.max_tokens,
                               options.concurrency, options.batch_size, options.attempts_per_record)
     manifest = _manifest(resolved, options)
+    manifest["model"] = options.llm if model is not None else None
     engine = Engine(resolved, settings)
     checkpoint = _checkpoint(output, manifest, n, resume)
     state = checkpoint.resume() if checkpoint and checkpoint.path.exists() and resume else State()
@@ -118,7 +121,7 @@ def synth(spec: str | dict[str, Any] | type | Spec, n: int, *, options: SynthOpt
     if on_progress:
         on_progress(len(state.records), n)
     try:
-        for state in engine.run(n, state):
+        for _ in engine.run(n, state):
             if checkpoint:
                 checkpoint.save(state)
             if on_progress:

@@ -53,7 +53,7 @@ def _scale(spec: dict[str, Any], node: dict[str, Any]) -> Rule:
     def make(record: dict[str, Any], d: Draw) -> Any:
         value = float(record[spec["from"]]) * float(d.rng.uniform(low, high))
         value = min(value, cap) if cap is not None else value
-        return int(round(value)) if node.get("type") == "integer" else round(value, 2)
+        return round(value) if node.get("type") == "integer" else round(value, 2)
 
     return make
 

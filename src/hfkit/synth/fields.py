@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -72,7 +72,7 @@ def make_faker(locale: str | None) -> Any:
         close = difflib.get_close_matches(locale, AVAILABLE_LOCALES, n=3)
         raise InputError(f"Unknown locale '{locale}'.", f"Use a Faker locale such as {', '.join(close or ['en_US'])}.")
     fake = Faker(locale or "en_US")
-    fake.test_card_number = lambda: fake.random_element(TEST_CARDS)
+    setattr(fake, "test_card_number", lambda: fake.random_element(TEST_CARDS))  # noqa: B010
     return fake
 
 
@@ -123,7 +123,7 @@ _RULES: tuple[tuple[Callable[[str, dict[str, Any]], bool], str], ...] = (
     (lambda n, s: "x-derive" in s, "derive"),
     (lambda n, s: "const" in s, "const"),
     (lambda n, s: "enum" in s, "enum"),
-    (lambda n, s: "x-id" in s or (n.lower() == "id" or n.lower().endswith("_id")) and "format" not in s, "id"),
+    (lambda n, s: "x-id" in s or ((n.lower() == "id" or n.lower().endswith("_id")) and "format" not in s), "id"),
     (lambda n, s: s.get("format") == "uuid", "uuid"),
     (lambda n, s: s.get("format") in ("date", "date-time", "time"), "date"),
     (lambda n, s: _faker_name(n, s) is not None and "x-llm" not in s, "faker"),
@@ -154,7 +154,7 @@ def _object(node: dict[str, Any], path: Path, plan: Plan, llm: bool, in_array: b
 
 
 def _array(node: dict[str, Any], path: Path, plan: Plan, llm: bool, in_array: bool) -> Gen:
-    items = node.get("items") if isinstance(node.get("items"), dict) else {"type": "string"}
+    items: dict[str, Any] = node["items"] if isinstance(node.get("items"), dict) else {"type": "string"}
     low = int(node.get("minItems", 1 if node.get("minItems") is None else 0))
     high = int(node.get("maxItems", low + 3))
     if node.get("uniqueItems") and "enum" in items:
@@ -200,7 +200,7 @@ def _date(node: dict[str, Any], *_: Any) -> Gen:
 
 def _parse_date(text: str) -> datetime:
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 _DATE_RENDER: dict[str, Callable[[datetime], str]] = {
@@ -230,7 +230,7 @@ def _number(node: dict[str, Any], *_: Any) -> Gen:
 
 def _integer(node: dict[str, Any], *_: Any) -> Gen:
     sample = _distribution(node)
-    return lambda d: int(round(sample(d.rng)))
+    return lambda d: round(sample(d.rng))
 
 
 def _distribution(node: dict[str, Any]) -> Callable[[np.random.Generator], float]:

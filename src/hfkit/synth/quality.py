@@ -8,6 +8,7 @@ import re
 import statistics
 import zlib
 from collections import Counter
+from itertools import pairwise
 from typing import Any
 
 from hfkit.core.errors import missing_extra
@@ -24,7 +25,7 @@ def canonical(record: Any) -> str:
 def shingles(text: str) -> set[str]:
     """Word 1- and 2-grams of ``text``, lower-cased."""
     words = WORD.findall(text.lower())
-    return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    return set(words) | {f"{a} {b}" for a, b in pairwise(words)}
 
 
 class Uniqueness:
@@ -85,7 +86,7 @@ def text_metrics(texts: list[str]) -> dict[str, float]:
     """distinct-1/2 (unique n-grams / n-grams) and compression ratio (raw / zlib bytes) of ``texts``."""
     words = [WORD.findall(t.lower()) for t in texts]
     unigrams = [w for ws in words for w in ws]
-    bigrams = [(a, b) for ws in words for a, b in zip(ws, ws[1:], strict=False)]
+    bigrams = [(a, b) for ws in words for a, b in pairwise(ws)]
     raw = "\n".join(texts).encode()
     return {
         "distinct_1": round(len(set(unigrams)) / len(unigrams), 4) if unigrams else 0.0,

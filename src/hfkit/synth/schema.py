@@ -23,7 +23,7 @@ GENERATED_STRING_HINTS = ("enum", "const", "x-faker", "x-llm", "x-id", "x-derive
 def prepare(schema: Any, where: str = "the schema") -> dict[str, Any]:
     """Check ``schema`` (JSON Schema 2020-12), inline local ``$ref``s and reject unsupported features."""
     check_schema(schema, where)
-    inlined = _inline(copy.deepcopy(schema), schema, ())
+    inlined: dict[str, Any] = _inline(copy.deepcopy(schema), schema, ())
     if inlined.get("type") != "object" or not isinstance(inlined.get("properties"), dict) or not inlined["properties"]:
         raise SchemaError(f"{where} must describe an object with 'properties'.",
                           'Use {"type": "object", "properties": {...}} at the top level.')
