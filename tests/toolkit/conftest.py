@@ -151,6 +151,30 @@ def _wav2vec2(directory: Path) -> Path:
     return directory
 
 
+def _vits(directory: Path) -> Path:
+    """A tiny VITS text-to-speech model with a character vocabulary."""
+    import json
+
+    import torch
+    import transformers
+
+    chars = ["k", " ", *"abcdefghijlmnopqrstuvwxyz'.,"]
+    directory.mkdir(parents=True)
+    (directory / "vocab.json").write_text(json.dumps({c: i for i, c in enumerate(chars)}))
+    tokenizer = transformers.VitsTokenizer(str(directory / "vocab.json"), add_blank=True, phonemize=False)
+    config = transformers.VitsConfig(
+        vocab_size=len(chars), hidden_size=16, num_hidden_layers=2, num_attention_heads=2, ffn_dim=32, flow_size=16,
+        spectrogram_bins=33, upsample_initial_channel=16, upsample_rates=[8, 8], upsample_kernel_sizes=[16, 16],
+        resblock_kernel_sizes=[3], resblock_dilation_sizes=[[1, 3]], prior_encoder_num_flows=2,
+        prior_encoder_num_wavenet_layers=2, posterior_encoder_num_wavenet_layers=2,
+        duration_predictor_filter_channels=16, depth_separable_num_layers=2, sampling_rate=16000,
+    )
+    torch.manual_seed(0)
+    transformers.VitsModel(config).save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return directory
+
+
 BUILDERS: dict[str, Callable[[Path], Path]] = {
     "bert-sentiment": lambda d: _bert(d, "SequenceClassification", ["NEGATIVE", "POSITIVE"]),
     "bert-ner": lambda d: _bert(d, "TokenClassification", ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]),
@@ -163,6 +187,7 @@ BUILDERS: dict[str, Callable[[Path], Path]] = {
     "llama-chat": _llama_chat,
     "diffusion": _diffusion,
     "wav2vec2": _wav2vec2,
+    "vits": _vits,
 }
 
 

@@ -97,6 +97,16 @@ def test_ctc_speech_recognition_reads_a_wav_the_test_writes(tiny_model: TinyMode
     assert set(data["text"]) <= set("abcdefghijklmnopqrstuvwxyz' ")
 
 
+def test_vits_text_to_speech_writes_a_wav(tiny_model: TinyModel, tmp_path: Path) -> None:
+    import wave
+
+    out = tmp_path / "hello.wav"
+    data = pipeline("tts", tiny_model("vits"), device="cpu", output=out)("hello world").data
+    with wave.open(str(out), "rb") as handle:
+        assert (handle.getnchannels(), handle.getsampwidth(), handle.getframerate()) == (1, 2, 16000)
+        assert data["seconds"] == round(handle.getnframes() / 16000, 3) > 0
+
+
 def test_a_model_made_for_another_task_is_refused(tiny_model: TinyModel) -> None:
     with pytest.raises(UnsupportedModelError, match="ForTokenClassification, made for ner"):
         pipeline("sentiment-analysis", tiny_model("bert-ner"))

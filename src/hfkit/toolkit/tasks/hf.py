@@ -24,6 +24,9 @@ HEADS: dict[str, tuple[str, ...]] = {
     "ForCTC": ("automatic-speech-recognition",),
     "WhisperForConditionalGeneration": ("automatic-speech-recognition",),
     "ForSpeechSeq2Seq": ("automatic-speech-recognition",),
+    "VitsModel": ("text-to-speech",),
+    "ForTextToSpeech": ("text-to-speech",),
+    "ForTextToWaveform": ("text-to-speech",),
     "ForMaskedLM": ("feature-extraction",),
     "Model": ("feature-extraction",),
 }
@@ -231,6 +234,33 @@ def _speech_to_text(model: ResolvedModel, options: PipelineOptions, task: str) -
     return run
 
 
+def _text_to_speech(model: ResolvedModel, options: PipelineOptions, task: str) -> Runner:
+    """Speech from a transformers text-to-audio model (VITS/MMS-TTS and similar), written as 16-bit mono WAV."""
+    from hfkit.toolkit.tasks.local import wav_output
+
+    speaker = _hf_pipeline(model, options, "text-to-audio")
+    output = wav_output(options)
+
+    def run(text: str) -> dict[str, Any]:
+        import wave
+
+        import numpy as np
+
+        from hfkit.core.atomic import atomic_path
+
+        out = speaker(text)
+        samples = np.asarray(out["audio"], dtype=np.float32).reshape(-1)
+        rate = int(out["sampling_rate"])
+        with atomic_path(output) as tmp, wave.open(str(tmp), "wb") as handle:
+            handle.setnchannels(1)
+            handle.setsampwidth(2)
+            handle.setframerate(rate)
+            handle.writeframes((np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes())
+        return {"path": str(output), "sample_rate": rate, "seconds": round(samples.size / rate, 3)}
+
+    return run
+
+
 BUILDERS = {
     "sentiment-analysis": _classify,
     "ner": _token_classes,
@@ -241,6 +271,7 @@ BUILDERS = {
     "summarization": _seq2seq,
     "translation": _seq2seq,
     "automatic-speech-recognition": _speech_to_text,
+    "text-to-speech": _text_to_speech,
 }
 
 

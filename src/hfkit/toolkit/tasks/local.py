@@ -63,11 +63,8 @@ def lexicon_sentiment(model: ResolvedModel | None, options: PipelineOptions, tas
 def piper_tts(model: ResolvedModel | None, options: PipelineOptions, task: str) -> Runner:
     from hfkit.backends.piper_tts import load_speaker
 
+    output = wav_output(options)
     speaker = load_speaker(str(_need_model(model).path), "cuda" if options.device == "cuda" else "cpu")
-    output = options.output or Path("speech.wav")
-    if output.suffix.lower() != ".wav":
-        raise InputError(f"Speech is written as WAV, but the output '{output}' is not a .wav file.",
-                         "Pass --output NAME.wav.")
 
     def run(text: str) -> dict[str, Any]:
         speaker.speak(text, output)
@@ -76,6 +73,15 @@ def piper_tts(model: ResolvedModel | None, options: PipelineOptions, task: str) 
         return {"path": str(output), "sample_rate": speaker.sample_rate, "seconds": round(seconds, 3)}
 
     return run
+
+
+def wav_output(options: PipelineOptions) -> Path:
+    """The WAV file speech goes to (default speech.wav); refuse other extensions before any work."""
+    output = options.output or Path("speech.wav")
+    if output.suffix.lower() != ".wav":
+        raise InputError(f"Speech is written as WAV, but the output '{output}' is not a .wav file.",
+                         "Pass --output NAME.wav.")
+    return output
 
 
 def whisper_asr(model: ResolvedModel | None, options: PipelineOptions, task: str) -> Runner:
