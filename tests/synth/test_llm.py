@@ -70,3 +70,26 @@ def test_server_path_runs_concurrently(openai_server: str, in_tmp: Path) -> None
     assert len(records) == 3 and all(not validation_errors(schema, r) for r in records)
     report = json.loads((in_tmp / "r.report.json").read_text())
     assert report["manifest"]["options"]["concurrency"] == 3
+
+
+def test_proposal_becomes_a_usable_schema() -> None:
+    from hfkit.synth.propose import to_schema
+
+    proposal = {"title": "Bike rentals", "fields": [
+        {"name": "Rental ID", "kind": "id", "categories": [], "minimum": 0, "maximum": 0, "description": ""},
+        {"name": "bike_type", "kind": "category", "categories": ["city", "e-bike", "city"], "minimum": 0,
+         "maximum": 0, "description": "type"},
+        {"name": "hours", "kind": "integer", "categories": [], "minimum": 24, "maximum": 1, "description": ""},
+        {"name": "rider", "kind": "person_name", "categories": [], "minimum": 0, "maximum": 0, "description": ""},
+    ]}
+    schema = to_schema("bike rentals in Paris", proposal)
+    assert list(schema["properties"]) == ["rental_id", "bike_type", "hours", "rider"]
+    records = synth(schema, 20, options=SynthOptions(seed=1, llm=None)).records
+    assert {r["bike_type"] for r in records} <= {"city", "e-bike"} and all(1 <= r["hours"] <= 24 for r in records)
+
+
+@pytest.mark.slow
+def test_model_proposes_a_schema_under_the_grammar(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(["synth", "bike rentals in Paris", "--propose", "--show-schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["type"] == "object" and schema["properties"]  # a 135M model proposes few distinct fields

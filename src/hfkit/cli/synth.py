@@ -35,6 +35,7 @@ def synth_command(
     overwrite: Annotated[bool, typer.Option(help="Replace an existing output.")] = False,
     resume: Annotated[bool, typer.Option(help="Continue an interrupted run from its checkpoint.")] = False,
     show_schema: Annotated[bool, typer.Option(help="Print the schema that would be used, then stop.")] = False,
+    propose: Annotated[bool, typer.Option(help="Let --llm propose the schema for a description.")] = False,
     list_templates: Annotated[bool, typer.Option(help="List the built-in templates, then stop.")] = False,
 ) -> None:
     from hfkit.synth.api import DEFAULT_LLM, SynthOptions
@@ -52,7 +53,7 @@ def synth_command(
     if _is_tables(source):
         _tables(Path(source), options, output, fmt or "jsonl", overwrite)
         return
-    _single(source, n, options, output, fmt, overwrite, resume, show_schema)
+    _single(source, n, options, output, fmt, overwrite, resume, show_schema, propose)
 
 
 def _is_tables(source: str) -> bool:
@@ -62,8 +63,8 @@ def _is_tables(source: str) -> bool:
 
 
 def _single(source: str, n: int, options: Any, output: Path | None, fmt: str | None, overwrite: bool, resume: bool,
-            show_schema: bool) -> None:
-    from hfkit.synth.api import check_count, synth
+            show_schema: bool, propose: bool) -> None:
+    from hfkit.synth.api import chat_model, check_count, synth
     from hfkit.synth.formats import check_format
     from hfkit.synth.sources import resolve_spec, schema_json
 
@@ -71,7 +72,9 @@ def _single(source: str, n: int, options: Any, output: Path | None, fmt: str | N
         check_format(fmt)
     if not show_schema:
         check_count(n, options.max_records)
-    spec = resolve_spec(source)
+    if propose and options.llm is None:
+        raise InputError("--propose needs a language model.", "Drop --llm none, or pass --llm <model>.")
+    spec = resolve_spec(source, chat_model(options) if propose else None)
     if spec.matches:
         ranked = ", ".join(f"{name} {score:.2f}" for name, score in spec.matches)
         console.print(f"[dim]Closest templates: {ranked}; using '{spec.name}'.[/dim]", soft_wrap=True)

@@ -105,7 +105,7 @@ def synth(spec: str | dict[str, Any] | type | Spec, n: int, *, options: SynthOpt
         check_output(output, overwrite, resume)
     resolved = resolve_spec(spec)
     wants_model = options.whole_records or bool(compile_plan(resolved.schema, llm=True).llm_paths)
-    model = _model(options) if options.llm and wants_model else None
+    model = chat_model(options) if options.llm and wants_model else None
     if options.whole_records and model is None:
         raise InputError("--whole-records needs a language model.", "Pass --llm (e.g. smollm2-135m-instruct).")
     settings = EngineSettings(options.seed, options.locale, model, options.whole_records,
@@ -196,7 +196,8 @@ def _manifest(spec: Spec, options: SynthOptions) -> dict[str, Any]:
     }
 
 
-def _model(options: SynthOptions) -> ChatModel:
+def chat_model(options: SynthOptions) -> ChatModel:
+    """The chat model named by ``options.llm`` (loaded once per process)."""
     key = (str(options.llm), options.base_url)
     with _MODELS_LOCK:
         if key not in _MODELS:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hfkit.backends.base import ChatModel
 from hfkit.core.errors import InputError, SchemaError
 from hfkit.generation.structured import load_schema
 from hfkit.synth.schema import prepare
@@ -40,8 +41,11 @@ class Spec:
     matches: list[tuple[str, float]] = field(default_factory=list)
 
 
-def resolve_spec(source: str | dict[str, Any] | type | Spec) -> Spec:
-    """Turn a template name, schema file, ``module:Class``, description, schema dict or pydantic class into a Spec."""
+def resolve_spec(source: str | dict[str, Any] | type | Spec, proposer: ChatModel | None = None) -> Spec:
+    """Turn a template name, schema file, ``module:Class``, description, schema dict or pydantic class into a Spec.
+
+    With ``proposer``, a description becomes the schema that model proposes instead of the closest template.
+    """
     if isinstance(source, Spec):
         return source
     if isinstance(source, dict):
@@ -61,6 +65,11 @@ def resolve_spec(source: str | dict[str, Any] | type | Spec) -> Spec:
     if " " not in text:
         schema = prepare(load_template(text), f"Template '{text}'")
         return Spec(text.lower().replace("-", "_"), schema, "template", str(schema.get("description", "")))
+    if proposer is not None:
+        from hfkit.synth.propose import propose_schema
+
+        schema = prepare(propose_schema(text, proposer), "The proposed schema")
+        return Spec(_slug(str(schema["title"])), schema, "proposed", text, _locale(text))
     return from_description(text)
 
 
@@ -70,9 +79,13 @@ def from_description(description: str) -> Spec:
     name = ranked[0][0]
     schema = load_template(name)
     schema["description"] = description
+    return Spec(name, prepare(schema, f"Template '{name}'"), "description", description, _locale(description),
+                ranked[:3])
+
+
+def _locale(description: str) -> str | None:
     words = re.findall(r"[a-z]+", description.lower())
-    locale = next((PLACE_LOCALES[w] for w in words if w in PLACE_LOCALES), None)
-    return Spec(name, prepare(schema, f"Template '{name}'"), "description", description, locale, ranked[:3])
+    return next((PLACE_LOCALES[w] for w in words if w in PLACE_LOCALES), None)
 
 
 def _import_class(reference: str) -> type:
