@@ -61,6 +61,7 @@ def test_der_two_speakers(shared_testdata: Path) -> None:
     assert rate <= 0.15
 
 
+@pytest.mark.slow
 def test_der_sample_and_four_speakers(shared_testdata: Path) -> None:
     sample = der(ROOT / "examples/sample_meeting.wav", ROOT / "examples/sample_meeting.rttm")
     audio = shared_testdata / "audio"

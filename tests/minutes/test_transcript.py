@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -55,4 +56,4 @@ def test_qmsum_shape(shared_testdata: Path) -> None:
     segments = parse_json(data)
     assert len(segments) == len(data["meeting_transcripts"])
     assert segments[4].speaker == "Project Manager"
-    assert all(a.end <= b.start + 1e-6 for a, b in zip(segments, segments[1:], strict=False))
+    assert all(a.end <= b.start + 1e-6 for a, b in itertools.pairwise(segments))

@@ -56,25 +56,44 @@ def _quiet(stage: str, done: float, total: float) -> None:
 
 
 def _transcribe(path: Path, options: MinutesOptions, on_progress: Progress) -> tuple[TranscriptionInfo, list[Segment]]:
+    from dataclasses import replace
+
     from hfkit.backends.base import TranscribeOptions
+    from hfkit.minutes.checkpoint import Checkpoint
     from hfkit.speech import get_transcriber
 
     samples = audio.decode(path)  # reported once done, so a file that fails to decode prints one clean line
+    duration = len(samples) / audio.SAMPLE_RATE
     on_progress("decode", 1, 1)
     transcriber = get_transcriber(options.asr_model, options.device, language=options.language)
     opts = TranscribeOptions(language=options.language, word_timestamps=True)
-    transcribe_samples = getattr(transcriber, "transcribe_samples", None)
-    result = transcribe_samples(samples, opts, str(path)) if transcribe_samples else transcriber.transcribe(path, opts)
-    duration = len(samples) / audio.SAMPLE_RATE
-    segments = []
-    for segment in result.segments:
-        segments.append(segment)
-        on_progress("speech", min(segment.end, duration), duration)
+    checkpoint = Checkpoint(path, {"model": transcriber.name, "language": options.language}) if options.resume else None
+    segments, done = checkpoint.load() if checkpoint else ([], False)
+    offset = segments[-1].end if segments else 0.0
+    info = TranscriptionInfo(str(path), options.language or "en", 1.0, duration, transcriber.name)
+    if not done:
+        transcribe_samples = getattr(transcriber, "transcribe_samples", None)
+        rest = samples[int(offset * audio.SAMPLE_RATE):]
+        result = (transcribe_samples(rest, opts, str(path)) if transcribe_samples and len(rest)
+                  else transcriber.transcribe(path, opts) if not segments else None)
+        info = result.info if result else info
+        for segment in result.segments if result else ():
+            shift = offset if transcribe_samples else 0.0
+            segment = replace(segment, id=len(segments), start=segment.start + shift, end=segment.end + shift,
+                              words=tuple(replace(w, start=w.start + shift, end=w.end + shift) for w in segment.words))
+            segments.append(segment)
+            if checkpoint:
+                checkpoint.append(segment)
+            on_progress("speech", min(segment.end, duration), duration)
+        if checkpoint:
+            checkpoint.finish()
     on_progress("speech", duration, duration)
-    result.info.duration = duration
+    info.duration = duration
     if options.diarize and segments:
         segments = _diarize(samples, segments, options, on_progress)
-    return result.info, segments
+    if checkpoint:
+        checkpoint.remove()
+    return info, segments
 
 
 def _diarize(samples: Any, segments: list[Segment], options: MinutesOptions, on_progress: Progress) -> list[Segment]:
@@ -106,7 +125,7 @@ def _embed(sentences: Sequence[Sentence]) -> Any:
     with contextlib.suppress(ImportError):
         from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     if not sentences:
         return np.zeros((0, 384), dtype="float32")
     return load_embedder().encode([s.text for s in sentences])

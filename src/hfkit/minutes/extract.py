@@ -11,8 +11,9 @@ from hfkit.minutes.dates import resolve_due
 from hfkit.minutes.model import ActionItem, Citation, Decision, Question
 from hfkit.minutes.nlp import Sentence
 
-_LEAD = re.compile(r"^(?:(?:so|okay|ok|well|yeah|yes|right|and|but|alright|all right|now|oh|anyway|um|uh|also|then)\b[,.]?\s*)+",
-                   re.I)
+_SOFT = "so|and|but|well|um|uh|also|then|anyway|oh|now"  # dropped at the start of a sentence
+_HARD = "okay|ok|yeah|yes|right|alright|all right|good|great|fine|sure"  # dropped only when followed by , or .
+_LEAD = re.compile(rf"^(?:(?:(?:{_SOFT})\b[,.]?|(?:{_HARD})[,.])\s*)+", re.I)
 _MODAL_I = r"(?:'ll|\s+will|\s+am going to|'m going to|\s+shall|'m gonna)"
 _MODAL_YOU = r"(?:'ll|\s+will|\s+need to|\s+have to|\s+should|\s+must|'re going to|\s+are going to)"
 _MODAL_NAME = r"(?:'ll|\s+will|\s+is going to|\s+needs to|\s+has to|\s+should|\s+must|\s+is to)"
@@ -41,8 +42,11 @@ DECISION_PATTERNS: list[re.Pattern[str]] = [re.compile(p, re.I) for p in (
 QUESTION_PATTERN = re.compile(
     r"\b(?:should we|do we|shall we|what about|how (?:do|should|will|can|are) we|who (?:will|is going to|should)|"
     r"when (?:will|do|should|can) we|are we going to|do you think we|what (?:do|should) we)\b", re.I)
-NON_TASK_VERBS = frozenset(
-    ["be", "see", "think", "say", "guess", "mean", "know", "like", "love", "want", "need", "imagine", "suppose", "have", "feel", "hope", "believe", "wonder", "assume", "remember", "agree", "repeat", "do", "get", "go", "come", "put", "leave", "let", "try", "look", "start", "stop", "tell", "keep", "give", "take", "find", "use"])
+NON_TASK_VERBS = frozenset((
+    "be see think say guess mean know like love want need imagine suppose have feel hope believe wonder "
+    "assume remember agree repeat do get go come put leave let try look start stop tell keep give take "
+    "find use "
+).split())
 _DUE_LEAD = re.compile(r"\s*\b(?:by|before|until|on|no later than|due|for)\s*$", re.I)
 _ACK = re.compile(r"^(?:ok|okay|sure|yes|yeah|yep|will do|alright|all right|no problem|of course|i will|i'll|i can|fine)\b",
                   re.I)

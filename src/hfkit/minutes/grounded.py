@@ -136,8 +136,8 @@ def build(segments: Sequence[Segment], sentences: Sequence[Sentence], embeddings
     minutes.action_items = _dedupe(actions, lambda a: f"{a.owner}:{' '.join(a.task.split()[:4])}")[:MAX_ITEMS * 2]
     minutes.decisions = _dedupe(decisions, lambda d: d.text)[:MAX_ITEMS]
     minutes.open_questions = _dedupe(questions, lambda q: q.text)[:5]
-    takeaways = [extract.tidy(s.text) for s in sentences if summarize.is_content(s) and _TAKEAWAY.search(s.text)]
+    takeaways = [extract.tidy(s.text) for s in sentences if s.words >= 5 and _TAKEAWAY.search(s.text)]
     minutes.takeaways = _dedupe(takeaways, str)[:5]
-    steps = [extract.tidy(s.text) for s in sentences if summarize.is_content(s) and _NEXT.search(s.text)]
+    steps = [extract.tidy(s.text) for s in sentences if s.words >= 5 and _NEXT.search(s.text) and not s.text.endswith("?")]
     minutes.next_steps = _dedupe(steps, str)[:6]
     return minutes

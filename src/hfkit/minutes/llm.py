@@ -160,7 +160,6 @@ def refine(minutes: Minutes, segments: list[Segment], options: MinutesOptions) -
     """Map-reduce the transcript through ``options.llm`` and merge verified items into the grounded minutes."""
     model = load_chat_model(options.llm or "", context_size=options.context_size, base_url=options.base_url)
     parts = chunks(model, segments, options)
-    by_id = {s.id: s for s in segments}
     summaries: list[str] = []
     refined = minutes.model_copy(deep=True)
     refined.engine = f"llm:{model.name}"

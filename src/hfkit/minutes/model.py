@@ -103,5 +103,6 @@ class MinutesOptions(BaseModel):
     max_speakers: int | None = Field(default=None, ge=1, le=32)
     speaker_names: dict[str, str] = Field(default_factory=dict)
     auto_names: bool = True
+    resume: bool = Field(default=True, description="continue an interrupted transcription of the same recording")
     summary_sentences: int = Field(default=0, ge=0, le=50, description="0 picks a length from the meeting's size")
     seed: int = 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -13,8 +12,10 @@ from hfkit.core.types import Segment, Word
 AUTO_LABEL = re.compile(r"^(?:SPEAKER_\d+|Speaker \d+)$")
 _SELF_NAME = re.compile(r"\b(?:I'm|I am|(?i:my name is|this is|it's))\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
 _THANKS = re.compile(r"\b(?i:thanks|thank you|over to you|go ahead|your turn)\s*,?\s+(?P<name>[A-Z][a-z]+)\s*[.!]?\s*$")
-NOT_NAMES = frozenset(
-    ["I", "Sorry", "Not", "Just", "Here", "The", "Very", "Going", "Okay", "Ok", "Yes", "Yeah", "No", "So", "Well", "Sure", "Fine", "Good", "Great", "Glad", "Happy", "Still", "Also", "Really", "Actually", "Right", "Now", "Today", "This", "That", "It", "Thanks", "Thank"])
+NOT_NAMES = frozenset((
+    "I Sorry Not Just Here The Very Going Okay Ok Yes Yeah No So Well Sure Fine Good Great Glad Happy "
+    "Still Also Really Actually Right Now Today This That It Thanks Thank "
+).split())
 _MAX_GAP = 1.0  # seconds: a gap this long or a change of speaker starts a new segment
 
 
@@ -28,13 +29,13 @@ class Turn:
 
 
 def _speaker_at(start: float, end: float, turns: Sequence[Turn]) -> str | None:
-    overlap: Counter[str] = Counter()
+    overlap: dict[str, float] = {}
     for turn in turns:
         shared = min(end, turn.end) - max(start, turn.start)
         if shared > 0:
-            overlap[turn.speaker] += shared
+            overlap[turn.speaker] = overlap.get(turn.speaker, 0.0) + shared
     if overlap:
-        return overlap.most_common(1)[0][0]
+        return max(overlap, key=overlap.__getitem__)
     middle = (start + end) / 2
     nearest = min(turns, key=lambda t: min(abs(t.start - middle), abs(t.end - middle)), default=None)
     return nearest.speaker if nearest else None
@@ -44,13 +45,34 @@ def _words_of(segment: Segment) -> tuple[Word, ...]:
     return segment.words or (Word(segment.start, segment.end, segment.text),)
 
 
+def _sentences(words: Sequence[Word]) -> list[list[Word]]:
+    units: list[list[Word]] = [[]]
+    for word in words:
+        units[-1].append(word)
+        if word.word.rstrip().endswith((".", "?", "!")):
+            units.append([])
+    return [u for u in units if u]
+
+
+def _majority(words: Sequence[Word], turns: Sequence[Turn]) -> str | None:
+    """The speaker who overlaps a sentence's words the longest (word stamps at turn edges are often off)."""
+    totals: dict[str, float] = {}
+    for word in words:
+        for turn in turns:
+            shared = min(word.end, turn.end) - max(word.start, turn.start)
+            if shared > 0:
+                totals[turn.speaker] = totals.get(turn.speaker, 0.0) + shared
+    return max(totals, key=totals.__getitem__) if totals else _speaker_at(words[0].start, words[-1].end, turns)
+
+
 def assign_speakers(segments: Sequence[Segment], turns: Sequence[Turn]) -> list[Segment]:
-    """Give every word the speaker it overlaps most, and split segments where the speaker changes."""
+    """Give each sentence the speaker its words overlap most, and split segments where the speaker changes."""
     if not turns:
         return list(segments)
     out: list[Segment] = []
     for segment in segments:
-        words = [replace(w, speaker=_speaker_at(w.start, w.end, turns)) for w in _words_of(segment)]
+        words = [replace(w, speaker=speaker) for unit in _sentences(_words_of(segment))
+                 for speaker in [_majority(unit, turns)] for w in unit]
         run: list[Word] = []
         for word in words:
             if run and (word.speaker != run[-1].speaker or word.start - run[-1].end > _MAX_GAP):
@@ -82,7 +104,7 @@ def parse_speaker_names(spec: str) -> dict[str, str]:
 def names_from_talk(segments: Sequence[Segment]) -> dict[str, str]:
     """Automatic names for generic labels: 'I'm Dana' names its speaker, 'thanks, Bob' the next speaker."""
     found: dict[str, str] = {}
-    for index, segment in enumerate(segments):
+    for segment in segments:
         label = segment.speaker
         if label and AUTO_LABEL.match(label) and label not in found:
             match = _SELF_NAME.search(segment.text)

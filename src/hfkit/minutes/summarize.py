@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,7 +50,7 @@ def topic_spans(embeddings: Any, topics: int, window: int = 4) -> list[tuple[int
         if spacing <= index <= n - spacing and all(abs(int(index) - c) >= spacing for c in cuts):
             cuts.append(int(index))
     bounds = [0, *sorted(cuts), n]
-    return list(zip(bounds[:-1], bounds[1:], strict=True))
+    return list(itertools.pairwise(bounds))
 
 
 def central(embeddings: Any, candidates: Sequence[int], reference: Any | None = None) -> list[float]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,7 @@ def clean_segments(segments: list[Segment]) -> list[Segment]:
     return cleaned
 
 
-def _timeline(turns: list[tuple[str | None, str, float | None]]) -> list[Segment]:
+def _timeline(turns: Sequence[tuple[str | None, str, float | None]]) -> list[Segment]:
     """Segments from (speaker, text, start) turns; missing times follow the speaking rate."""
     segments: list[Segment] = []
     clock = 0.0

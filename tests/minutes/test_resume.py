@@ -1,0 +1,38 @@
+"""An interrupted minutes run resumes its transcription where it stopped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hfkit.minutes.api import minutes
+from hfkit.minutes.model import MinutesOptions
+from tests.minutes.conftest import SAMPLE
+
+
+@pytest.mark.slow
+def test_interrupted_transcription_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HFKIT_CACHE", str(tmp_path / "cache"))
+    options = MinutesOptions(diarize=False)
+    seen: list[float] = []
+
+    def interrupt(stage: str, done: float, total: float) -> None:
+        if stage == "speech" and done < total:
+            seen.append(done)
+            if len(seen) == 3:
+                raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        minutes(SAMPLE, options=options, on_progress=interrupt)
+    saved = next((tmp_path / "cache" / "minutes-checkpoints").glob("*.jsonl")).read_text().splitlines()
+    assert len(saved) == 3
+
+    resumed_from: list[float] = []
+    result = minutes(SAMPLE, options=options, on_progress=lambda s, d, t: resumed_from.append(d) if s == "speech" else None)
+    assert resumed_from[0] > seen[-1] - 1e-6  # the first three segments were not transcribed again
+    text = " ".join(s.text for s in result.segments).lower()
+    assert "good morning" in text and "press release" in text and "training" in text
+    assert [s.id for s in result.segments] == list(range(len(result.segments)))
+    assert all(a.start <= b.start for a, b in zip(result.segments, result.segments[1:], strict=False))
+    assert not list((tmp_path / "cache" / "minutes-checkpoints").glob("*.jsonl"))  # removed once done
