@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import machine, today  # noqa: E402
+from _common import machine, today
 
 PROMPT = "Write a detailed story about a lighthouse keeper who finds a message in a bottle."
 

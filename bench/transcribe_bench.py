@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import machine, real_speech, today, write_wav  # noqa: E402
+from _common import machine, real_speech, today, write_wav
 
 
 def direct(path: Path, batch_size: int) -> tuple[float, int]:

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
+from hfkit.backends.base import TranscribeOptions
 from hfkit.cli.common import console, emit, output_dir, progress
 from hfkit.core.audio import expand_inputs
 from hfkit.core.types import Segment
 from hfkit.speech import get_transcriber
-from hfkit.backends.base import TranscribeOptions
 from hfkit.speech.writers import parse_formats, timestamp, write_outputs
 
 
