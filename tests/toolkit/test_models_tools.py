@@ -130,3 +130,21 @@ def test_a_task_without_a_local_model_names_hub_models(monkeypatch: pytest.Monke
     assert main(["pipeline", "summarization", "A long text."]) == 1
     err = capsys.readouterr().err
     assert "facebook/bart-large-cnn" in err and "hfkit models pull" in err and len(err.strip().splitlines()) == 1
+
+
+def test_hfkit_generate_runs_on_a_transformers_model(tiny_model: TinyModel, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps({"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}))
+    assert main(["generate", "A number", "--model", tiny_model("llama-chat"), "--max-tokens", "20",
+                 "--json-schema", str(schema)]) == 0
+    assert isinstance(json.loads(capsys.readouterr().out)["n"], int)
+
+
+def test_cuda_asked_without_a_gpu_is_one_clear_line(tiny_model: TinyModel, capsys: pytest.CaptureFixture[str]) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA GPU")
+    assert main(["pipeline", "sentiment", "good", "--model", tiny_model("bert-sentiment"), "--device", "cuda"]) == 2
+    assert "sees no CUDA GPU" in capsys.readouterr().err

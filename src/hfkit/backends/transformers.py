@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from hfkit.backends.base import ChatModel
-from hfkit.core.config import cpu_threads, resolve_device
+from hfkit.core.config import cpu_threads
 from hfkit.core.errors import GenerationError, InputError, SchemaError, UnsupportedModelError, missing_extra
 from hfkit.core.registry import ResolvedModel
 from hfkit.core.types import ChatRequest, GenerationOptions, Usage
@@ -110,6 +110,19 @@ def quantization_config(quantization: str | None, device: str) -> Any:
     return QUANTIZATIONS[quantization](torch, transformers)
 
 
+def torch_device(device: str) -> str:
+    """'auto' -> cuda when torch sees a GPU, else cpu; 'cuda' without a GPU is a clear error."""
+    import torch
+
+    if device not in ("auto", "cpu", "cuda"):
+        raise InputError(f"Unknown device '{device}'.", "Use --device auto, cpu or cuda.")
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise InputError("--device cuda was asked but torch sees no CUDA GPU here.", "Use --device cpu or auto.")
+    return device
+
+
 def load_causal_lm(model: ResolvedModel, device: str = "auto", dtype: str = "auto",
                    quantization: str | None = None) -> tuple[Any, Any]:
     """Load (model, tokenizer) for a transformers directory with the device/dtype/quantization choices."""
@@ -120,7 +133,7 @@ def load_causal_lm(model: ResolvedModel, device: str = "auto", dtype: str = "aut
         raise missing_extra("transformers", "transformers") from exc
     if dtype not in DTYPES:
         raise InputError(f"Unknown dtype '{dtype}'.", f"Use one of: {', '.join(DTYPES)}.")
-    device = resolve_device(device)
+    device = torch_device(device)
     torch.set_num_threads(cpu_threads())
     quiet(transformers)
     kwargs: dict[str, Any] = {"dtype": DTYPES[dtype], "device_map": "auto" if device == "cuda" else {"": "cpu"}}

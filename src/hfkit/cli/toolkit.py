@@ -243,11 +243,11 @@ def memory_command(
     as_json: AsJson = False,
 ) -> None:
     """Memory for the weights at each dtype, estimated from the config (and measured where loadable)."""
-    from hfkit.core.config import resolve_device
+    from hfkit.backends.transformers import torch_device
     from hfkit.toolkit.memory import estimate
 
     wanted = tuple(d.strip().lower() for d in dtypes.split(",") if d.strip())
-    rows = estimate(model, wanted, measure, resolve_device(_check_device(device)))
+    rows = estimate(model, wanted, measure, torch_device(_check_device(device)))
     if as_json:
         _dump([asdict(r) for r in rows])
         return

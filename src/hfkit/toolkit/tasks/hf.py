@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hfkit.core.config import cpu_threads, resolve_device
+from hfkit.core.config import cpu_threads
 from hfkit.core.errors import InputError, UnsupportedModelError, missing_extra
 from hfkit.core.registry import ResolvedModel
 from hfkit.toolkit.pipelines import PipelineOptions, Runner
@@ -77,7 +77,9 @@ def check_head(model: ResolvedModel, task: str) -> str:
 
 
 def _device(options: PipelineOptions) -> str:
-    return resolve_device(options.device)
+    from hfkit.backends.transformers import torch_device
+
+    return torch_device(options.device)
 
 
 def transformers_task(model: ResolvedModel | None, options: PipelineOptions, task: str) -> Runner:
