@@ -86,8 +86,9 @@ def launch_kwargs(config: WebOptions) -> dict[str, Any]:
 def launch(config: WebOptions, *, block: bool = True) -> gr.Blocks:
     """Build and serve the app; with ``block=False`` return at once (the server runs in a thread)."""
     demo = build_app(config)
+    jobs = [str(demo.hfkit_workspace.jobs)]  # type: ignore[attr-defined]
     try:
-        demo.launch(prevent_thread_lock=not block, **launch_kwargs(config))
+        demo.launch(prevent_thread_lock=not block, allowed_paths=jobs, **launch_kwargs(config))
     except OSError as exc:
         raise ServerError(
             f"Cannot serve on {config.host}:{config.port} ({exc}).", "Pick another --port or stop the other server."

@@ -33,15 +33,21 @@ class Workspace:
     def create(cls, base: Path | None = None) -> Workspace:
         if base is not None:
             base.mkdir(parents=True, exist_ok=True)
-        return cls(Path(tempfile.mkdtemp(prefix="hfkit-web-", dir=base)).resolve())
+        workspace = cls(Path(tempfile.mkdtemp(prefix="hfkit-web-", dir=base)).resolve())
+        (workspace.root / "jobs").mkdir()
+        return workspace
 
     @property
     def gradio_cache(self) -> Path:
         return self.root / "gradio"
 
+    @property
+    def jobs(self) -> Path:
+        return self.root / "jobs"
+
     def job_dir(self, kind: str) -> Path:
         """A fresh folder for one job's output files."""
-        path = self.root / "jobs" / f"{kind}-{uuid.uuid4().hex[:12]}"
+        path = self.jobs / f"{kind}-{uuid.uuid4().hex[:12]}"
         path.mkdir(parents=True)
         return path
 
