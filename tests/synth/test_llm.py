@@ -93,3 +93,58 @@ def test_model_proposes_a_schema_under_the_grammar(capsys: pytest.CaptureFixture
     assert cli(["synth", "bike rentals in Paris", "--propose", "--show-schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert schema["type"] == "object" and schema["properties"]  # a 135M model proposes few distinct fields
+
+
+class _Overloaded:
+    """A proxy in front of ``hfkit serve`` that answers 429 then 503 to the first requests, like a busy server."""
+
+    def __init__(self, upstream: str, failures: list[int]) -> None:
+        import http.server
+        import threading
+        import urllib.request
+
+        self.failures = list(failures)
+        self.seen: list[int] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                if outer.failures:
+                    code = outer.failures.pop(0)
+                    outer.seen.append(code)
+                    self.send_response(code)
+                    self.send_header("Retry-After", "0")
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"{}")
+                    return
+                outer.seen.append(200)
+                request = urllib.request.Request(upstream.rstrip("/") + self.path.removeprefix("/v1"), data=body,
+                                                 headers={"Content-Type": "application/json"})
+                with urllib.request.urlopen(request, timeout=300) as answer:
+                    data = answer.read()
+                    self.send_response(answer.status)
+                    self.send_header("Content-Type", answer.headers.get("Content-Type", "text/event-stream"))
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                return
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+
+@pytest.mark.slow
+def test_429_and_5xx_answers_are_retried_with_back_off(openai_server: str) -> None:
+    proxy = _Overloaded(openai_server, [429, 503, 429])
+    try:
+        result = synth(SLOGANS, 2, options=SynthOptions(seed=3, llm="openai:smollm2-135m-instruct",
+                                                         base_url=proxy.url, concurrency=2))
+    finally:
+        proxy.server.shutdown()
+    assert len(result.records) == 2 and all(not validation_errors(SLOGANS, r) for r in result.records)
+    assert proxy.seen[:3] == [429, 503, 429] and result.report["model_failures"] == 0
