@@ -101,3 +101,23 @@ def test_twenty_concurrent_requests_all_complete(client: Any) -> None:
     for prompt, (history, _) in zip(prompts, results, strict=True):
         assert reply_text(history[:1]) == prompt
         assert history[-1]["role"] == "assistant" and reply_text(history).strip()
+
+
+def test_memory_table_of_a_tiny_transformers_model(client: Any, tmp_path: Path) -> None:
+    transformers = pytest.importorskip("transformers")
+    config = transformers.GPT2Config(n_layer=2, n_head=2, n_embd=32, vocab_size=500, n_positions=64)
+    transformers.GPT2LMHeadModel(config).save_pretrained(tmp_path / "tiny-gpt2")
+    rows = client.predict(str(tmp_path / "tiny-gpt2"), True, api_name="/memory")["data"]
+    by_dtype = {row[0]: row for row in rows}
+    assert set(by_dtype) >= {"fp32", "bf16"}
+    assert by_dtype["fp32"][1] == by_dtype["bf16"][1] != "0"
+    assert by_dtype["fp32"][3].endswith(("KB", "MB"))  # measured by really loading it
+
+
+def test_memory_table_errors_are_messages(client: Any, tmp_path: Path) -> None:
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="No model was given"):
+        client.predict("  ", True, api_name="/memory")
+    with pytest.raises(AppError, match=r"has no config\.json"):
+        client.predict(str(tmp_path), True, api_name="/memory")

@@ -8,11 +8,13 @@ from pathlib import Path
 import gradio as gr
 
 from hfkit.core import hub
+from hfkit.core.errors import InputError
 from hfkit.core.registry import EMBEDDED, EmbeddedModel
 from hfkit.web.common import WebContext, guard, human_size
 
 EMBEDDED_HEADERS = ["name", "tasks", "format", "installed", "size", "description", "install"]
 CACHED_HEADERS = ["repo", "size", "path"]
+MEMORY_HEADERS = ["dtype", "parameters", "estimate", "measured", "note"]
 
 
 def _package_size(module: str) -> int | None:
@@ -53,6 +55,17 @@ def refresh() -> tuple[list[list[str]], list[list[str]]]:
     return embedded_rows(), cached_rows()
 
 
+@guard
+def memory_rows(reference: str | None, measure: bool) -> list[list[str]]:
+    """The memory table of a transformers model: estimated from its config, measured when it loads here."""
+    from hfkit.toolkit.memory import estimate
+
+    if not (reference or "").strip():
+        raise InputError("No model was given.", "Type a transformers model directory or a hub id (org/name).")
+    return [[row.dtype, f"{row.parameters:,}", human_size(row.estimate_bytes), human_size(row.measured_bytes),
+             row.note] for row in estimate((reference or "").strip(), measure=measure)]
+
+
 def build(context: WebContext) -> None:
     """The Models tab."""
     gr.Markdown("Models that ship inside Python packages, and models you downloaded from the Hugging Face hub.")
@@ -61,3 +74,11 @@ def build(context: WebContext) -> None:
     cached = gr.Dataframe(cached_rows(), headers=CACHED_HEADERS, label="Hugging Face cache", interactive=False,
                           elem_id="models-cached")
     gr.Button("Refresh").click(refresh, None, [embedded, cached], api_name="models")
+    with gr.Accordion("Memory table (transformers models)", open=True):
+        with gr.Row():
+            reference = gr.Textbox(label="Model directory or hub id", scale=3, elem_id="models-memory-model")
+            measure = gr.Checkbox(True, label="Measure by loading (when it fits)", scale=1)
+            start = gr.Button("Estimate", variant="primary", scale=1, elem_id="models-memory-run")
+        memory = gr.Dataframe(headers=MEMORY_HEADERS, label="Weights in memory per dtype", interactive=False,
+                              elem_id="models-memory")
+    start.click(memory_rows, [reference, measure], memory, api_name="memory")
