@@ -131,3 +131,15 @@ def test_pydantic_class_and_nullable_fields() -> None:
     records = synth(Pet, 50, options=SAMPLED).records
     assert all(Pet.model_validate(r) for r in records)
     assert any(r["nickname"] is None for r in records) and any(r["nickname"] for r in records)
+
+
+def test_seed_wrapper_returns_text_in_the_asked_format() -> None:
+    import csv
+    import io
+    import json
+
+    from hfkit import generate_synthetic_data
+
+    rows = list(csv.DictReader(io.StringIO(generate_synthetic_data("customers", 4, "csv"))))
+    assert len(rows) == 4 and rows[0]["customer_id"] == "CUST-0000001"
+    assert len(json.loads(generate_synthetic_data("employees", 3, "json"))) == 3

@@ -132,3 +132,20 @@ def _summary(report: dict[str, Any]) -> None:
     for key, value in rows.items():
         table.add_row(key, str(value))
     console.print(table)
+    fields = Table("field", "distribution", title="Values per field")
+    for name, summary in report["fields"].items():
+        fields.add_row(name, _describe(summary))
+    console.print(fields)
+
+
+def _describe(summary: dict[str, Any]) -> str:
+    nulls = f", {summary['nulls']} null" if summary.get("nulls") else ""
+    if "mean" in summary:
+        return f"min {summary['min']}, median {summary['median']}, mean {summary['mean']}, max {summary['max']}{nulls}"
+    if "items_median" in summary:
+        return f"{summary['items_min']} to {summary['items_max']} items, median {summary['items_median']}{nulls}"
+    if "counts" in summary:
+        return ", ".join(f"{k} {v}" for k, v in list(summary["counts"].items())[:6]) + nulls
+    if "mean_length" in summary:
+        return f"{summary['distinct']} distinct, mean length {summary['mean_length']}{nulls}"
+    return f"{summary.get('distinct', 0)} distinct{nulls}"

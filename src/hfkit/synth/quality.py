@@ -103,6 +103,10 @@ def distribution(values: list[Any]) -> dict[str, Any]:
         summary.update(min=min(present), max=max(present), mean=round(statistics.fmean(present), 3),
                        median=statistics.median(present))
         return summary
+    if present and all(isinstance(v, list) for v in present):
+        lengths = [len(v) for v in present]
+        summary.update(items_min=min(lengths), items_median=statistics.median(lengths), items_max=max(lengths))
+        return summary
     keys = [canonical(v) if isinstance(v, dict | list) else v for v in present]
     counts = Counter(keys)
     summary["distinct"] = len(counts)
