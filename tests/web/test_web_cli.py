@@ -97,6 +97,13 @@ def test_command_serves_app_behind_login() -> None:
             config = response.read().decode()
         assert '"max_file_size":10485760' in config.replace(" ", "")
         assert '"Chat"' in config and '"Models"' in config
+        import httpx
+
+        too_big, small = b"\0" * (11 * 1024 * 1024), b"RIFF"
+        for payload, expected in ((too_big, 413), (small, 200)):
+            reply = httpx.post(base + "/gradio_api/upload", files={"files": ("a.wav", payload)},
+                               headers={"Cookie": cookie}, timeout=30)
+            assert reply.status_code == expected, reply.text
     finally:
         proc.terminate()
         proc.wait(timeout=20)
