@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,22 @@ def test_cli_bad_token_ids_and_bad_messages_are_one_line(llama3: str, capsys: py
     assert "outside the vocabulary" in capsys.readouterr().err
     assert main(["tokens", "template", "smollm2", "{not json"]) == 2
     assert "not valid JSON" in capsys.readouterr().err
+
+
+def test_hub_id_tokenizer_comes_from_the_cache_or_names_the_pull(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        tiny_model: Callable[[str], str]) -> None:
+    import shutil
+
+    import huggingface_hub.constants
+
+    snapshot = tmp_path / "models--acme--tiny-words" / "snapshots" / ("0" * 40)
+    shutil.copytree(tiny_model("bert-base"), snapshot, ignore=shutil.ignore_patterns("*.safetensors"))
+    (tmp_path / "models--acme--tiny-words" / "refs").mkdir()
+    (tmp_path / "models--acme--tiny-words" / "refs" / "main").write_text("0" * 40)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert tokens.encode("acme/tiny-words", "hello world") == [24, 25]
+    assert main(["tokens", "count", "acme/missing-model", "hello"]) == 1
+    err = capsys.readouterr().err
+    assert "not in the local cache" in err and "hfkit models pull acme/missing-model" in err

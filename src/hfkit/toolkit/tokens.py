@@ -42,13 +42,37 @@ def _locate(reference: str) -> Path:
     path = Path(reference).expanduser()
     if path.exists():
         return path
-    if embedded(reference) is not None or ("/" in reference and not reference.startswith((".", "/", "~"))):
+    looks_like_hub = "/" in reference and not reference.startswith((".", "/", "~"))
+    if embedded(reference) is None and looks_like_hub and ":" not in reference:
+        return _hub_tokenizer(reference)
+    if embedded(reference) is not None or looks_like_hub:
         resolved = resolve(reference)
         if resolved.path is None:
             raise UnsupportedModelError(f"'{reference}' has no local tokenizer.", "Pass a hub id, directory or GGUF.")
         return resolved.path
     raise InputError(f"Tokenizer '{reference}' is neither a file, a directory, an embedded model nor a hub id.",
                      "Pass a .gguf file, a directory with tokenizer files, a hub id (org/name) or smollm2.")
+
+
+TOKENIZER_FILES = ["tokenizer*", "*.json", "*.model", "*.tiktoken", "vocab*", "merges.txt", "*.jinja"]
+
+
+def _hub_tokenizer(repo: str) -> Path:
+    """Only the tokenizer files of a hub repo (from the cache, or downloaded), never the weights."""
+    import huggingface_hub as hf
+
+    from hfkit.core.config import hub_offline
+    from hfkit.core.errors import HubUnavailableError
+
+    for local_only in (True, False):
+        if not local_only and hub_offline():
+            break
+        try:
+            return Path(hf.snapshot_download(repo, allow_patterns=TOKENIZER_FILES, local_files_only=local_only))
+        except Exception:
+            continue
+    raise HubUnavailableError(f"The tokenizer of '{repo}' is not in the local cache and the hub cannot be reached.",
+                              f"Run 'hfkit models pull {repo}' while online, or pass a local directory or .gguf file.")
 
 
 def _gguf_cache(path: Path) -> Path:
