@@ -104,28 +104,14 @@ def synth(spec: str | dict[str, Any] | type | Spec, n: int, *, options: SynthOpt
         formats.check_format(fmt)
         check_output(output, overwrite, resume)
     resolved = resolve_spec(spec)
-    wants_model = options.whole_records or bool(compile_plan(resolved.schema, llm=True).llm_paths)
-    model = chat_model(options) if options.llm and wants_model else None
-    if options.whole_records and model is None:
-        raise InputError("--whole-records needs a language model.", "Pass --llm (e.g. smollm2-135m-instruct).")
-    settings = EngineSettings(options.seed, options.locale, model, options.whole_records,
-                              options.near_duplicate_threshold, options.temperature, options.max_tokens,
-                              options.concurrency, options.batch_size, options.attempts_per_record)
-    manifest = _manifest(resolved, options)
-    manifest["model"] = options.llm if model is not None else None
-    engine = Engine(resolved, settings)
-    checkpoint = _checkpoint(output, manifest, n, resume)
-    state = checkpoint.resume() if checkpoint and checkpoint.path.exists() and resume else State()
-    if checkpoint and not (resume and checkpoint.path.exists()):
+    engine = _engine(resolved, options)
+    manifest = _manifest(resolved, options, engine.settings.model is not None)
+    checkpoint = _checkpoint(output, manifest, n)
+    state = checkpoint.resume() if checkpoint and resume and checkpoint.path.exists() else State()
+    if checkpoint and state.next_draw == 0:
         checkpoint.start()
-    if on_progress:
-        on_progress(len(state.records), n)
     try:
-        for _ in engine.run(n, state):
-            if checkpoint:
-                checkpoint.save(state)
-            if on_progress:
-                on_progress(len(state.records), n)
+        _run(engine, n, state, checkpoint, on_progress)
     except GenerationError:
         if output is not None and checkpoint is not None:
             failed = build_report(resolved, n, state, manifest, engine.plan.text_paths, status="failed")
@@ -139,6 +125,28 @@ def synth(spec: str | dict[str, Any] | type | Spec, n: int, *, options: SynthOpt
         if checkpoint:
             checkpoint.remove()
     return result
+
+
+def _engine(spec: Spec, options: SynthOptions) -> Engine:
+    wants_model = options.whole_records or bool(compile_plan(spec.schema, llm=True).llm_paths)
+    model = chat_model(options) if options.llm and wants_model else None
+    if options.whole_records and model is None:
+        raise InputError("--whole-records needs a language model.", "Pass --llm (e.g. smollm2-135m-instruct).")
+    return Engine(spec, EngineSettings(
+        options.seed, options.locale, model, options.whole_records, options.near_duplicate_threshold,
+        options.temperature, options.max_tokens, options.concurrency, options.batch_size, options.attempts_per_record,
+    ))
+
+
+def _run(engine: Engine, n: int, state: State, checkpoint: Checkpoint | None,
+         on_progress: ProgressCallback | None) -> None:
+    if on_progress:
+        on_progress(len(state.records), n)
+    for _ in engine.run(n, state):
+        if checkpoint:
+            checkpoint.save(state)
+        if on_progress:
+            on_progress(len(state.records), n)
 
 
 def preview(spec: str | dict[str, Any] | type | Spec, n: int = 10, options: SynthOptions | None = None) -> list[
@@ -178,19 +186,20 @@ def check_output(output: Path, overwrite: bool, resume: bool) -> None:
         raise InputError(f"Output folder '{parent}' is not writable.", "Choose another --output.")
 
 
-def _checkpoint(output: Path | None, manifest: dict[str, Any], n: int, resume: bool) -> Checkpoint | None:
+def _checkpoint(output: Path | None, manifest: dict[str, Any], n: int) -> Checkpoint | None:
     if output is None:
         return None
     header = {"spec_hash": manifest["spec_hash"], "seed": manifest["seed"], "n": n, "settings": manifest["settings"]}
     return Checkpoint(checkpoint_path(output), header)
 
 
-def _manifest(spec: Spec, options: SynthOptions) -> dict[str, Any]:
+def _manifest(spec: Spec, options: SynthOptions, uses_model: bool) -> dict[str, Any]:
     settings = options.model_dump(include={"llm", "base_url", "whole_records", "temperature", "max_tokens",
                                            "near_duplicate_threshold", "attempts_per_record"})
     settings["locale"] = options.locale or spec.locale
     return {
-        "spec_hash": spec_hash({"schema": spec.schema, "context": spec.context}), "model": options.llm,
+        "spec_hash": spec_hash({"schema": spec.schema, "context": spec.context}),
+        "model": options.llm if uses_model else None,
         "seed": options.seed, "settings": settings, "options": options.model_dump(), "source": spec.source,
         "versions": versions(),
     }
