@@ -96,3 +96,27 @@ def test_browser_jfk_minutes_seek_rename_and_download(page: Any, shared_testdata
     with page.expect_download() as download:
         page.locator("#minutes-files a[download='minutes.md']").click()
     assert "John Kennedy" in Path(download.value.path()).read_text()
+
+
+@pytest.mark.slow
+def test_stop_cancels_a_long_job_and_other_users_are_not_blocked(client: Any, web_app: RunningApp,
+                                                                  shared_testdata: Path) -> None:
+    """While one user's minutes run, another request completes; Stop ends the job before it writes anything."""
+    import time
+
+    from gradio_client import handle_file
+
+    before = set(web_app.workspace.rglob("minutes.md"))
+    job = client.submit(*minutes_args(audio=handle_file(str(shared_testdata / "audio" / "jfk.wav")), diarize=True),
+                        api_name="/minutes")
+    deadline = time.time() + 60
+    while not any("Reading the audio" in (out[0] or "") for out in job.outputs()) and time.time() < deadline:
+        time.sleep(0.2)
+    _, counts = client.predict(["smollm2-135m-instruct"], "Text", "Hello", "", True, api_name="/tokenize")
+    assert counts["data"][0][2] == 1
+    assert not job.done(), "the minutes job should still be running while the other request was served"
+    started = time.time()
+    assert job.cancel()
+    assert time.time() - started < 5
+    time.sleep(45)  # longer than the rest of the job would take on a busy CI machine
+    assert set(web_app.workspace.rglob("minutes.md")) == before

@@ -133,14 +133,17 @@ def download(path: Path) -> dict[str, Any]:
 class Background(Generic[T]):
     """Run a blocking job (which takes a progress callback) in a thread, so its handler can stream progress.
 
-    Iterate :meth:`progress` for the callback's arguments as they come; afterwards :attr:`result` holds the
-    job's return value. Leaving the loop early (the user pressed Stop) cancels the job at its next report.
+    Iterate :meth:`progress` for the callback's arguments as they come, and an empty tuple every ``beat`` seconds
+    when nothing happened (so the handler yields often and Gradio can stop it at once); afterwards
+    :attr:`result` holds the job's return value. Leaving the loop early (the user pressed Stop) cancels the job
+    at its next progress report.
     """
 
-    def __init__(self, job: Callable[[Callable[..., None]], T]) -> None:
+    def __init__(self, job: Callable[[Callable[..., None]], T], beat: float = 0.5) -> None:
         self._events: queue.Queue[tuple[str, Any]] = queue.Queue()
         self._cancelled = threading.Event()
         self._job = job
+        self._beat = beat
         self.result: T | None = None
         threading.Thread(target=self._run, daemon=True).start()
 
@@ -155,10 +158,18 @@ class Background(Generic[T]):
         except BaseException as exc:
             self._events.put(("error", exc))
 
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
     def progress(self) -> Iterator[tuple[Any, ...]]:
         try:
             while True:
-                kind, value = self._events.get()
+                try:
+                    kind, value = self._events.get(timeout=self._beat)
+                except queue.Empty:
+                    yield ()
+                    continue
                 if kind == "progress":
                     yield value
                 elif kind == "error":

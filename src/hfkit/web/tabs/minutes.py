@@ -99,10 +99,12 @@ def make_run(context: WebContext) -> Any:
         source = source_file(audio, transcript_file, pasted, context.workspace.job_dir("input"))
         job = Background(lambda report: minutes(source, options=options, on_progress=report))
         skip, reported = gr.skip(), {}
-        for stage, done, total in job.progress():
-            reported[stage] = (done, total)
-            progress(STAGES.index(stage) / len(STAGES) + (done / total if total else 0) / len(STAGES),
-                     desc=STAGE_LABELS.get(stage, stage))
+        for event in job.progress():
+            if event:
+                stage, done, total = event
+                reported[stage] = (done, total)
+                progress(STAGES.index(stage) / len(STAGES) + (done / total if total else 0) / len(STAGES),
+                         desc=STAGE_LABELS.get(stage, stage))
             yield stage_report(reported), skip, skip, skip, skip, skip, skip
         assert job.result is not None
         yield outputs(context, job.result, stage_report(reported))

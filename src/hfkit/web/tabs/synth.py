@@ -85,9 +85,13 @@ def make_generate(context: WebContext) -> Any:
         job = Background(lambda report: synth(spec, count, options=options, on_progress=report, output=target,
                                               fmt=fmt))
         skip = gr.skip()
-        for done, total in job.progress():
-            progress((done, total), desc="Records", unit="records")
-            yield f"{done} of {total} records", skip, skip, skip
+        count_text = "Starting"
+        for event in job.progress():
+            if event:
+                done, total = event
+                progress((done, total), desc="Records", unit="records")
+                count_text = f"{done} of {total} records"
+            yield count_text, skip, skip, skip
         result = job.result
         assert result is not None
         status = f"{len(result.records)} records of '{result.name}' in {result.report.get('seconds', 0):.1f} s"
