@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -182,8 +182,11 @@ def check_output(output: Path, overwrite: bool, resume: bool) -> None:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"Output folder '{parent}' cannot be created ({exc.strerror}).", "Choose another --output.") from exc
-    if not os.access(parent, os.W_OK):
-        raise InputError(f"Output folder '{parent}' is not writable.", "Choose another --output.")
+    try:
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError as exc:
+        raise InputError(f"Output folder '{parent}' is not writable ({exc.strerror}).", "Choose another --output.") from exc
 
 
 def _checkpoint(output: Path | None, manifest: dict[str, Any], n: int) -> Checkpoint | None:
