@@ -135,12 +135,16 @@ def main() -> None:
     parser.add_argument("--naive-records", type=int, default=100, help="records the naive method asks for in all")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    figures = {
-        "hfkit customers": run_hfkit("customers", args.customers, MODEL, None),
-        "naive customers": run_naive("customers", args.naive_records, args.per_prompt),
-        "hfkit reviews": run_hfkit("product_reviews", args.reviews, MODEL, "review_text"),
-        "naive reviews": run_naive("product_reviews", args.naive_records, args.per_prompt),
+    runs = {
+        "hfkit customers": lambda: run_hfkit("customers", args.customers, MODEL, None),
+        "naive customers": lambda: run_naive("customers", args.naive_records, args.per_prompt),
+        "hfkit reviews": lambda: run_hfkit("product_reviews", args.reviews, MODEL, "review_text"),
+        "naive reviews": lambda: run_naive("product_reviews", args.naive_records, args.per_prompt),
     }
+    figures = {}
+    for name, run in runs.items():
+        figures[name] = run()
+        print(name, json.dumps(figures[name]), file=sys.stderr, flush=True)
     section = report(args, figures, identity(args.identity))
     print(section)
     if not args.no_write:
