@@ -60,3 +60,17 @@ def test_kill_9_then_resume_with_language_model_fields(tmp_path: Path) -> None:
     records = _kill_and_resume(tmp_path, args, out, batches=1, timeout=600)
     expected = synth("product_reviews", 4, options=SynthOptions(seed=2, batch_size=2)).records
     assert records == expected
+
+
+def test_ctrl_c_keeps_the_checkpoint_and_says_how_to_resume(tmp_path: Path) -> None:
+    out = tmp_path / "big.jsonl"
+    proc = _start(["customers", "-n", "500000", "--llm", "none", "--batch-size", "500", "-o", str(out)], tmp_path)
+    deadline = time.time() + 120
+    while time.time() < deadline and not (checkpoint_path(out).exists()
+                                          and checkpoint_path(out).read_bytes().count(b"\n") >= 2):
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=60) == 130
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    assert "--resume" in err and "Traceback" not in err
+    assert not out.exists() and checkpoint_path(out).exists()

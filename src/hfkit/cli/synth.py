@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from hfkit.cli.common import console, progress, stdout
-from hfkit.core.errors import InputError
+from hfkit.core.errors import Cancelled, InputError
 
 SOURCE_HELP = ("A template name (see --list-templates), a JSON Schema file, module:Class (pydantic), a description "
                "in quotes, or a multi-table spec (.yaml/.json with 'tables').")
@@ -85,8 +85,12 @@ def _single(source: str, n: int, options: Any, output: Path | None, fmt: str | N
     target = output or Path(f"{spec.name}.{'txt' if fmt == 'text' else fmt}")
     with progress("records") as bar:
         task = bar.add_task(f"synth {spec.name}", total=n)
-        result = synth(spec, n, options=options, output=target, fmt=fmt, overwrite=overwrite, resume=resume,
-                       on_progress=lambda done, total: bar.update(task, completed=done, total=total))
+        try:
+            result = synth(spec, n, options=options, output=target, fmt=fmt, overwrite=overwrite, resume=resume,
+                           on_progress=lambda done, total: bar.update(task, completed=done, total=total))
+        except KeyboardInterrupt as exc:
+            raise Cancelled(f"Interrupted; '{target}' was not written, but the finished batches are checkpointed.",
+                            "Run the same command with --resume to continue.") from exc
     _summary(result.report)
     console.print(f"Wrote {', '.join(str(p) for p in result.paths)}")
 
