@@ -76,7 +76,7 @@ def run_naive(template: str, n: int, per_prompt: int) -> dict[str, Any]:
     for call in range(max(1, n // per_prompt)):
         text = prompt("naive").substitute(n=per_prompt, context=schema["description"], fields=", ".join(schema["properties"]))
         request = ChatRequest(messages=[ChatMessage(role="user", content=text)],
-                              options=GenerationOptions(max_tokens=3000, temperature=0.9, seed=call))
+                              options=GenerationOptions(max_tokens=80 * per_prompt, temperature=0.9, seed=call))
         records += parse_naive("".join(model.complete(request)))
     return measure(template, records, time.perf_counter() - started, None)
 
@@ -131,8 +131,8 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=1000)
     parser.add_argument("--reviews", type=int, default=200)
     parser.add_argument("--identity", type=int, default=100_000)
-    parser.add_argument("--per-prompt", type=int, default=20)
-    parser.add_argument("--naive-records", type=int, default=100, help="records the naive method asks for in all")
+    parser.add_argument("--per-prompt", type=int, default=10)
+    parser.add_argument("--naive-records", type=int, default=50, help="records the naive method asks for in all")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     runs = {
