@@ -7,6 +7,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,17 @@ def test_command_serves_app_behind_login() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_build_app_has_every_tab_and_is_not_started(tmp_path: Path) -> None:
+    import hfkit.web
+    from hfkit.web.app import TABS
+
+    demo = hfkit.web.build_app(hfkit.web.WebOptions(temp_dir=tmp_path))
+    try:
+        labels = {block.label for block in demo.blocks.values() if type(block).__name__ == "Tab"}
+        assert labels == set(TABS)
+        assert not demo.is_running  # built, not launched
+        assert str(demo.hfkit_workspace.root).startswith(str(tmp_path))
+    finally:
+        demo.hfkit_workspace.cleanup()
