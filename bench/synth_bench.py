@@ -110,9 +110,12 @@ def report(args: argparse.Namespace, figures: dict[str, dict[str, Any]], ident: 
     lines += [row(name, f) for name, f in figures.items()]
     for kind in ("customers", "reviews"):
         ours, naive = figures.get(f"hfkit {kind}"), figures.get(f"naive {kind}")
-        if ours and naive:
-            ratio = ours["valid_unique_per_s"] / naive["valid_unique_per_s"] if naive["valid_unique_per_s"] else float("inf")
+        if ours and naive and naive["valid_unique_per_s"]:
+            ratio = ours["valid_unique_per_s"] / naive["valid_unique_per_s"]
             lines.append(f"\n{kind}: hfkit gives {ratio:.1f}x the naive method's valid unique records/s.")
+        elif ours and naive:
+            lines.append(f"\n{kind}: the naive method gave no valid unique record, hfkit "
+                         f"{ours['valid_unique_per_s']:.2f} valid unique records/s.")
     lines += ["", f"Identity fields at N={ident['n']:,} (sampled only): names {ident['names_unique']:.3%} unique, "
               f"emails {ident['emails_unique']:.3%} unique ({ident['collisions_replaced']} collisions replaced), "
               f"{ident['seconds']:.1f} s ({ident['n'] / ident['seconds']:.0f} records/s).", ""]
