@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import open_tab, wait_for_text
+from tests.web.conftest import ARTIFACTS, open_tab, wait_for_text
 
 SEED = "My name is Barack Obama and I was president of the United States."
 DEFAULT = "(task default)"
@@ -99,12 +99,23 @@ def test_tokenizer_errors_are_messages(client: Any, args: tuple[Any, ...], needl
 
 
 @pytest.mark.slow
-def test_browser_ner_on_the_seed_sentence(page: Any) -> None:
+def test_browser_ner_on_the_seed_sentence_then_question_answering(page: Any) -> None:
     open_tab(page, "Pipelines")
     page.locator("#pipelines-text textarea").fill(SEED)
     page.locator("#pipelines-run").click()
     shown = wait_for_text(page, "#pipelines-entities", "Barack Obama", timeout=120_000)
     assert "PERSON" in shown and "GPE" in shown
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "pipelines_ner_seed_sentence.png"))
+    page.locator("#pipelines-task input").click()
+    page.get_by_role("option", name="question-answering", exact=True).click()
+    page.get_by_label("Context (the answer is looked for here)").fill("Barack Obama was president of the United States.")
+    assert not page.locator("#pipelines-entities").is_visible()
+    assert page.locator("#pipelines-model input").input_value() == "smollm2-135m-instruct"
+    page.locator("#pipelines-text textarea").fill("Who was president?")
+    page.locator("#pipelines-run").click()
+    wait_for_text(page, "#pipelines-details", "question-answering", timeout=120_000)
+    assert "Obama" in page.locator("#pipelines-answer textarea").input_value()
 
 
 @pytest.mark.slow

@@ -29,6 +29,7 @@ TASK_WIDGETS: dict[str, frozenset[str]] = {
     "text-to-image": frozenset({"text", "image"}),
 }
 WIDGETS = ("text", "context", "labels", "languages", "audio_in", "answer", "entities", "audio_out", "image")
+OUTPUTS = frozenset({"answer", "entities", "audio_out", "image"})
 OUTPUT_FILES = {"text-to-speech": "speech.wav", "text-to-image": "image.png"}
 MAX_CACHED = 4
 
@@ -147,11 +148,14 @@ def build(context: WebContext) -> None:
 
     @guard
     def pick(name: str) -> list[Any]:
-        visible = widgets_of(name)
+        """Show the task's widgets, offer its models (a chat model when it has no default) and clear old results."""
+        spec, visible = find_task(name), widgets_of(name)
         choices = model_choices(name, context.options.chat_models)
-        return [gr.update(value=find_task(name).description), gr.update(choices=choices, value=DEFAULT_MODEL),
-                *[gr.update(visible=w in visible) for w in WIDGETS]]
+        chosen = DEFAULT_MODEL if spec.default or len(choices) == 1 else choices[1]
+        return [gr.update(value=spec.description), gr.update(choices=choices, value=chosen), None,
+                *[gr.update(visible=w in visible, value=None) if w in OUTPUTS else gr.update(visible=w in visible)
+                  for w in WIDGETS]]
 
-    task.change(pick, task, [description, model, *widgets], queue=False, api_visibility="private")
+    task.change(pick, task, [description, model, details, *widgets], queue=False, api_visibility="private")
     start.click(make_run(context), [task, model, text, question_context, labels, src, tgt, audio_in],
                 [answer, found, audio_out, image, details], api_name="pipeline")
