@@ -124,3 +124,18 @@ def test_memory_table_errors_are_messages(client: Any, tmp_path: Path) -> None:
         client.predict("  ", True, api_name="/memory")
     with pytest.raises(AppError, match=r"has no config\.json"):
         client.predict(str(tmp_path), True, api_name="/memory")
+
+
+def test_only_the_apps_own_files_are_served(web_app: RunningApp, tmp_path: Path) -> None:
+    import httpx
+
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not for the browser")
+    for path in (str(outside), "/etc/passwd", str(Path(__file__))):
+        reply = httpx.get(f"{web_app.url}/gradio_api/file={path}", timeout=10)
+        assert reply.status_code in (403, 404), path
+    inside = web_app.workspace / "jobs" / "check" / "ok.txt"
+    inside.parent.mkdir(parents=True, exist_ok=True)
+    inside.write_text("served")
+    reply = httpx.get(f"{web_app.url}/gradio_api/file={inside}", timeout=10)
+    assert (reply.status_code, reply.text) == (200, "served")
