@@ -49,7 +49,7 @@ def test_chat_history_goes_through_the_chat_template() -> None:
     assert "<|im_start|>" not in reply and "assistant" not in reply.lower()
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("seed", [1, 2, 3])
 def test_json_schema_output_always_parses_and_validates(seed: int) -> None:
     model = get_chat_model()
     request = ChatRequest(messages=[ChatMessage(role="user", content="Describe a person as JSON.")],
