@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -37,3 +38,24 @@ def write_text(target: Path, text: str) -> None:
     """Atomically write ``text`` to ``target``."""
     with atomic_open(target) as handle:
         handle.write(text)
+
+
+def build_once(target: Path, build: Callable[[Path], Path]) -> Path:
+    """Create ``target`` once, under a file lock: ``build(staging_dir)`` returns what to rename onto ``target``.
+
+    Concurrent callers wait for the first; a failed or interrupted build leaves nothing behind.
+    """
+    if target.exists():
+        return target
+    from filelock import FileLock
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(target) + ".lock"):
+        if target.exists():
+            return target
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            os.replace(build(staging), target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return target

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from hfkit.core.atomic import build_once
 from hfkit.core.config import cache_dir
 from hfkit.core.errors import ModelNotFoundError
 from hfkit.core.registry import EmbeddedModel, _package_dir, register
@@ -25,21 +24,12 @@ def _need(module: str) -> Path:
 
 def assemble(target: Path, parts: Sequence[Path], extras: Sequence[Path] = (), sha256: str | None = None) -> Path:
     """Join ``parts`` into ``target`` once, atomically, under a lock; copy ``extras`` beside it."""
-    if target.exists():
-        return target
-    from filelock import FileLock
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(target) + ".lock"):
-        if target.exists():
-            return target
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        try:
-            _write_parts(staging, target.name, parts, extras, sha256)
-            os.replace(staging / target.name if not extras else staging, target)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    return target
+    def build(staging: Path) -> Path:
+        _write_parts(staging, target.name, parts, extras, sha256)
+        return staging if extras else staging / target.name
+
+    return build_once(target, build)
 
 
 def _write_parts(
