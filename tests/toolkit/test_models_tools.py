@@ -130,6 +130,8 @@ def test_a_task_without_a_local_model_names_hub_models(monkeypatch: pytest.Monke
     assert main(["pipeline", "summarization", "A long text."]) == 1
     err = capsys.readouterr().err
     assert "facebook/bart-large-cnn" in err and "hfkit models pull" in err and len(err.strip().splitlines()) == 1
+    assert main(["pipeline", "translation", "Bonjour", "--src", "fr", "--tgt", "de"]) == 1
+    assert "hfkit models pull Helsinki-NLP/opus-mt-fr-de" in capsys.readouterr().err
 
 
 def test_hfkit_generate_runs_on_a_transformers_model(tiny_model: TinyModel, tmp_path: Path,

@@ -119,19 +119,24 @@ def locate_model(reference: str) -> tuple[Engine, ResolvedModel]:
     return FORMAT_ENGINES.get(model.format, "transformers"), model
 
 
-def _cached_hub_model(spec: TaskSpec, options: PipelineOptions) -> str | None:
-    from hfkit.core.hub import cached_models
-
+def _suggested(spec: TaskSpec, options: PipelineOptions) -> list[str]:
     wanted = list(spec.hub_models)
     if spec.name == "translation" and options.src and options.tgt:
         wanted.insert(0, f"Helsinki-NLP/opus-mt-{options.src}-{options.tgt}")
+    return wanted
+
+
+def _cached_hub_model(spec: TaskSpec, options: PipelineOptions) -> str | None:
+    from hfkit.core.hub import cached_models
+
     cached = {repo for repo, _, _ in cached_models()}
-    return next((m for m in wanted if m in cached), None)
+    return next((m for m in _suggested(spec, options) if m in cached), None)
 
 
-def _no_local_model(spec: TaskSpec) -> ModelNotFoundError:
-    examples = ", ".join(spec.hub_models[:3]) or "a model for this task"
-    first = spec.hub_models[0] if spec.hub_models else "ORG/NAME"
+def _no_local_model(spec: TaskSpec, options: PipelineOptions) -> ModelNotFoundError:
+    wanted = _suggested(spec, options)
+    examples = ", ".join(wanted[:3]) or "a model for this task"
+    first = wanted[0] if wanted else "ORG/NAME"
     return ModelNotFoundError(
         f"No local model can do '{spec.name}'; suitable hub models are {examples}.",
         f"Download one with 'hfkit models pull {first}' and pass --model {first}.",
@@ -176,6 +181,6 @@ def pipeline(task: str, model: str | None = None, **options: Any) -> Pipeline:
         return Pipeline(spec, default_engine, resolve(name) if embedded(name) else None, opts, name)
     cached = _cached_hub_model(spec, opts)
     if cached is None:
-        raise _no_local_model(spec)
+        raise _no_local_model(spec, opts)
     engine, resolved = locate_model(cached)
     return Pipeline(spec, engine, resolved, opts, cached)
