@@ -37,7 +37,7 @@ def test_minutes_from_text_transcript(result: object, meeting_txt: Path) -> None
     assert lead.startswith("The meeting of Bob, Dana and Lee discussed ")
     for sentence in reports:  # the summary reports what was said, in the third person, and nothing else
         speaker, _, said = sentence.partition(" said that ")
-        said = re.sub(r"\b(?:they|their|them|themselves)(?:'\w+)?\b", "", said)
+        said = re.sub(r"\b(?:the group|they|their|them|themselves)(?:'\w+)?\b", "", said)
         assert speaker in m.attendees and supports(talk, said, 0.9), sentence
     assert "{disfmarker}" not in m.summary and "Um," not in m.summary
 
@@ -89,7 +89,7 @@ def test_qmsum_meeting(shared_testdata: Path) -> None:
     result = minutes_from_segments(parse_json(data))
     m = result.minutes
     speakers = {t["speaker"] for t in data["meeting_transcripts"]}
-    assert 40 <= len(m.summary.split()) <= 200
+    assert 40 <= len(m.summary.split()) <= 250
     assert len(m.key_points) >= 2
     assert all(a.owner in speakers for a in m.action_items)
     assert "{vocalsound}" not in result.to_markdown()

@@ -71,6 +71,7 @@ def test_der_sample_and_four_speakers(shared_testdata: Path) -> None:
     assert 0.0 <= four <= 1.0
 
 
+@pytest.mark.slow
 def test_no_speakers_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from tests.helpers import run_cli
 

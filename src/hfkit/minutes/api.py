@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,7 +177,3 @@ def minutes_from_segments(segments: list[Segment], options: MinutesOptions | Non
     result, named = make_minutes(segments, duration, options)
     return MinutesResult(result, named, info)
 
-
-def today() -> str:
-    """Today's date as YYYY-MM-DD (the CLI's default meeting date is not set: dates stay as said)."""
-    return dt.date.today().isoformat()

@@ -21,7 +21,7 @@ _LOCATION_CUE = re.compile(r"\b(?:meeting|welcome|here|gathered|held)\b", re.I)
 MAX_ITEMS = 12
 _FIRST_PERSON = re.compile(r"\b(?:I'm|I've|I'll|I'd|we're|we've|we'll|we'd|I|we|our|us|ours|my|me|myself|ourselves)\b"
                            r"|(?<=\bI )am\b", re.I)
-THIRD_PERSON = {"we": "they", "our": "their", "us": "them", "ours": "theirs", "i": "they", "my": "their", "me": "them",
+THIRD_PERSON = {"we": "the group", "our": "their", "us": "them", "ours": "theirs", "i": "they", "my": "their", "me": "them",
                 "i'm": "they're", "i've": "they've", "i'll": "they'll", "i'd": "they'd", "we're": "they're",
                 "we've": "they've", "we'll": "they'll", "we'd": "they'd", "myself": "themselves",
                 "ourselves": "themselves", "am": "are"}
@@ -106,9 +106,9 @@ def _dedupe(items: list[Any], key: Any) -> list[Any]:
 
 
 def _budget(sentences: Sequence[Sentence]) -> int:
-    """Summary length in words: 2 % of the talk, within 100-150 (tuned on QMSum/MeetingBank, bench/minutes_eval.py)."""
+    """Summary length in words: 2 % of the talk, within 60-100 (tuned on QMSum/MeetingBank, bench/minutes_eval.py)."""
     total = sum(s.words for s in sentences)
-    return int(min(150, max(100, total * 0.02)))
+    return int(min(100, max(60, total * 0.02)))
 
 
 def build(segments: Sequence[Segment], sentences: Sequence[Sentence], embeddings: Any, options: MinutesOptions,
