@@ -39,8 +39,8 @@ def _email(spec: dict[str, Any], node: dict[str, Any]) -> Rule:
         first, last = (words[0], words[-1]) if words else (d.fake.user_name(), "")
         style = EMAIL_STYLES[int(d.rng.integers(len(EMAIL_STYLES)))]
         local = style.format(f=first, l=last, i=first[:1]).strip("._") or first
-        if d.rng.random() < 0.35:
-            local += str(int(d.rng.integers(1, 100)))
+        if d.rng.random() < 0.4:
+            local += str(int(d.rng.integers(1, 1000)))
         return f"{local}@{d.fake.free_email_domain()}"
 
     return make

@@ -73,7 +73,15 @@ def make_faker(locale: str | None) -> Any:
         raise InputError(f"Unknown locale '{locale}'.", f"Use a Faker locale such as {', '.join(close or ['en_US'])}.")
     fake = Faker(locale or "en_US")
     setattr(fake, "test_card_number", lambda: fake.random_element(TEST_CARDS))  # noqa: B010
+    setattr(fake, "person_name", lambda: _person_name(fake))  # noqa: B010
     return fake
+
+
+def _person_name(fake: Any) -> str:
+    """Faker's name, 40 % of the time with a middle initial: many more distinct people at 100k records."""
+    if fake.random.random() < 0.4:
+        return f"{fake.first_name()} {fake.random_uppercase_letter()}. {fake.last_name()}"
+    return str(fake.name())
 
 
 def compile_plan(schema: dict[str, Any], llm: bool) -> Plan:
@@ -212,6 +220,7 @@ _DATE_RENDER: dict[str, Callable[[datetime], str]] = {
 
 def _faker(node: dict[str, Any], path: Path, *_: Any) -> Gen:
     method = _faker_name(path[-1] if path else "", node) or "word"
+    method = "person_name" if method == "name" else method
     limit = node.get("maxLength")
 
     def make(d: Draw) -> Any:
