@@ -50,3 +50,15 @@ def test_tiny_llm_keeps_every_grounded_citation(meeting_txt: Path) -> None:
     for item in refined.action_items:
         assert supports(item.citation.quote, item.task, 0.5)
     assert all(w in talk.lower() for w in ("budget", "vendor"))
+
+
+@pytest.mark.slow
+def test_llm_engine_through_an_openai_compatible_server(openai_server: str, meeting_txt: Path) -> None:
+    options = MinutesOptions(engine="llm", llm="openai:smollm2-135m-instruct", base_url=openai_server,
+                             date="2026-03-02")
+    refined = minutes(meeting_txt, options=options).minutes
+    assert refined.engine.startswith("llm:")
+    assert {a.owner for a in refined.action_items} >= {"Bob", "Dana"}
+    talk = meeting_txt.read_text()
+    for item in [*refined.decisions, *refined.action_items]:
+        assert item.citation.quote.split()[-1] in talk

@@ -63,8 +63,8 @@ def minutes_command(
     language: Annotated[str | None, typer.Option(help="Spoken language code (default: English model).")] = None,
     model: Annotated[str | None, typer.Option("--model", help="Speech model (default: whisper-tiny.en).")] = None,
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
-    speakers: Annotated[int | None, typer.Option("--speakers", min=1, max=32, help="Number of speakers, if known.")]
-    = None,
+    speakers: Annotated[int | None, typer.Option(
+        "--speakers", min=1, max=32, help="Number of speakers, if known (used for recordings under 20 min).")] = None,
     min_speakers: Annotated[int | None, typer.Option(min=1, max=32)] = None,
     max_speakers: Annotated[int | None, typer.Option(min=1, max=32)] = None,
     speaker_names: Annotated[str | None, typer.Option(help="Rename labels: 'SPEAKER_00=Alice,SPEAKER_01=Bob'.")] = None,

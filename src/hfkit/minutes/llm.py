@@ -20,6 +20,7 @@ from hfkit.minutes.model import ActionItem, Citation, Decision, Minutes, Minutes
 
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts" / "minutes"
 MAP_TOKENS = 384
+SERVER_CONTEXT = 8192
 _WORD = re.compile(r"[a-z0-9']+")
 STOP = frozenset("the a an and or to of in on at for with by is are was were be will we i you it this that "
                  "should can could would has have had do does did not so as from about".split())
@@ -74,14 +75,20 @@ def _line(segment: Segment) -> str:
     return f"[{segment.id}] {segment.speaker or 'Speaker'}: {segment.text}"
 
 
+def context_of(model: ChatModel, options: MinutesOptions) -> int:
+    """The context to plan chunks for: the loaded model's, else --context-size, else 8192 (servers may not say)."""
+    return model.context_size or options.context_size or SERVER_CONTEXT
+
+
 def chunks(model: ChatModel, segments: Sequence[Segment], options: MinutesOptions) -> list[list[Segment]]:
     """Consecutive segments whose prompt fits the model's context with room for the answer."""
+    size = context_of(model, options)
     overhead = model.count_tokens(prompt("map_system") + prompt("map_user", part=1, parts=1, transcript="")) + MAP_TOKENS
-    room = model.context_size - overhead
+    room = size - overhead
     setting = "--context-size" if options.llm and not options.llm.startswith("openai:") else "the server's context size"
     if room < 64:
         raise ContextTooSmallError(
-            f"The model's context of {model.context_size} tokens cannot hold the minutes prompt and one transcript chunk.",
+            f"The model's context of {size} tokens cannot hold the minutes prompt and one transcript chunk.",
             f"Raise {setting} (at least {overhead + 256}) or use a model with a larger context.")
     lines = [_line(s) for s in segments]
     ratio = model.count_tokens("\n".join(lines)) / max(1, sum(len(line) + 1 for line in lines))
@@ -91,7 +98,7 @@ def chunks(model: ChatModel, segments: Sequence[Segment], options: MinutesOption
         cost = int(len(line) * ratio * 1.1) + 2
         if cost > room:
             raise ContextTooSmallError(
-                f"The model's context of {model.context_size} tokens cannot hold transcript segment {segment.id} "
+                f"The model's context of {size} tokens cannot hold transcript segment {segment.id} "
                 f"({cost} tokens) with the minutes prompt.", f"Raise {setting} to at least {overhead + cost + 64}.")
         if used + cost > room and out[-1]:
             out.append([])
