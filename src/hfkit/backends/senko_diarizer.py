@@ -52,8 +52,28 @@ class SenkoDiarizer:
         if not result:
             return []
         turns = [(float(s["start"]), float(s["end"]), str(s["speaker"])) for s in result["merged_segments"]]
+        limit = num_speakers or max_speakers
+        if limit:  # long recordings use UMAP + HDBSCAN, which takes no speaker count: merge the closest voices
+            turns = merge_speakers(turns, result.get("speaker_centroids") or {}, limit)
         speech = [(float(a), float(b)) for a, b in result.get("vad") or ()]
         return _relabel(_clip(sorted(turns), speech) if speech else sorted(turns))
+
+
+def merge_speakers(turns: list[tuple[float, float, str]], centroids: dict[str, Any],
+                   limit: int) -> list[tuple[float, float, str]]:
+    """Merge the two speakers with the most similar voice centroids until at most ``limit`` remain."""
+    import numpy as np
+
+    voices = {label: np.asarray(v, dtype=np.float64) for label, v in centroids.items()}
+    alias = {label: label for label in voices}
+    while len(voices) > limit:
+        labels = list(voices)
+        pairs = [(a, b) for i, a in enumerate(labels) for b in labels[i + 1:]]
+        a, b = max(pairs, key=lambda p: float(voices[p[0]] @ voices[p[1]]
+                                              / (np.linalg.norm(voices[p[0]]) * np.linalg.norm(voices[p[1]]) + 1e-9)))
+        voices[a] = voices[a] + voices.pop(b)
+        alias = {k: a if v == b else v for k, v in alias.items()}
+    return [(start, end, alias.get(label, label)) for start, end, label in turns]
 
 
 def _clip(turns: list[tuple[float, float, str]], speech: list[tuple[float, float]]) -> list[tuple[float, float, str]]:
