@@ -132,3 +132,8 @@ def test_pydantic_module_class(in_tmp: Path, capsys: pytest.CaptureFixture[str],
     capsys.readouterr()
     _fails(["synth", "mymodels:Nope"], capsys, "no class 'Nope'")
     _fails(["synth", "nomodule_xyz:Book"], capsys, "Cannot import module 'nomodule_xyz'")
+
+
+def test_bad_option_values(capsys: pytest.CaptureFixture[str]) -> None:
+    _fails(["synth", "customers", "--concurrency", "0"], capsys, "--concurrency")
+    _fails(["synth", "customers", "--csv-nested", "deep"], capsys, "--csv-nested")

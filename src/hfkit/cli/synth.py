@@ -25,7 +25,8 @@ def synth_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (folder for multi-table).")] = None,
     seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same records.")] = 0,
     locale: Annotated[str | None, typer.Option(help="Faker locale for names, addresses... e.g. de_DE.")] = None,
-    llm: Annotated[str, typer.Option(help="Model for free-text fields, or 'none' to sample everything.")] = "",
+    llm: Annotated[str, typer.Option(help="Model for free-text fields, or 'none' to sample everything.")] = (
+        "smollm2-135m-instruct"),
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server for --llm openai:<model>.")] = None,
     concurrency: Annotated[int, typer.Option(help="Parallel requests to a server.")] = 1,
     whole_records: Annotated[bool, typer.Option(help="Let the model write whole records under the schema.")] = False,
@@ -38,18 +39,25 @@ def synth_command(
     propose: Annotated[bool, typer.Option(help="Let --llm propose the schema for a description.")] = False,
     list_templates: Annotated[bool, typer.Option(help="List the built-in templates, then stop.")] = False,
 ) -> None:
-    from hfkit.synth.api import DEFAULT_LLM, SynthOptions
+    from pydantic import ValidationError
+
+    from hfkit.synth.api import SynthOptions
 
     if list_templates:
         _list_templates()
         return
     if source is None:
         raise InputError("No data source given.", "Pass a template name, schema file, module:Class or a description.")
-    options = SynthOptions(
-        seed=seed, llm=None if llm.lower() == "none" else (llm or DEFAULT_LLM), base_url=base_url, locale=locale,
-        whole_records=whole_records, concurrency=concurrency, batch_size=batch_size, max_records=max_records,
-        csv_nested=csv_nested,
-    )
+    try:
+        options = SynthOptions(
+            seed=seed, llm=None if llm.lower() == "none" else llm, base_url=base_url, locale=locale,
+            whole_records=whole_records, concurrency=concurrency, batch_size=batch_size, max_records=max_records,
+            csv_nested=csv_nested,
+        )
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        option = "--" + str(error["loc"][0]).replace("_", "-")
+        raise InputError(f"Option {option} is invalid: {error['msg']}.", "See 'hfkit synth --help'.") from exc
     if _is_tables(source):
         _tables(Path(source), options, output, fmt or "jsonl", overwrite)
         return
