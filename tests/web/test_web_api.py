@@ -77,7 +77,9 @@ def test_transcribe_jfk_streams_rows_and_writes_files_in_the_app_folder(
     assert sorted(Path(f).suffix for f in files) == [".json", ".srt", ".txt", ".vtt"]
     written = {p.name for p in (web_app.workspace / "jobs").rglob("jfk.*")}
     assert written == {"jfk.txt", "jfk.srt", "jfk.vtt", "jfk.json"}
-    cached = list((web_app.workspace / "gradio").rglob("jfk.srt"))
+    from hfkit.web.common import gradio_cache
+
+    cached = list(gradio_cache().rglob("jfk.srt"))
     assert cached, "Gradio should serve outputs from the app's own temporary folder"
 
 
@@ -139,3 +141,15 @@ def test_only_the_apps_own_files_are_served(web_app: RunningApp, tmp_path: Path)
     inside.write_text("served")
     reply = httpx.get(f"{web_app.url}/gradio_api/file={inside}", timeout=10)
     assert (reply.status_code, reply.text) == (200, "served")
+
+
+def test_a_second_app_in_the_process_leaves_the_first_working(client: Any, tmp_path: Path) -> None:
+    """Gradio keeps one file cache per process; building another app must not move the running app's files."""
+    import hfkit.web
+
+    other = hfkit.web.build_app(hfkit.web.WebOptions(temp_dir=tmp_path))
+    other.hfkit_workspace.cleanup()
+    _, records, _, files = client.predict("", "customers", "", 3, "csv", 1, "none (sample every field)",
+                                          api_name="/synth")
+    assert len(records["data"]) == 3
+    assert Path(files[0]).read_text().startswith("customer_id,")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import atexit
 import importlib
-import os
 from typing import Any, Protocol
 
 import gradio as gr
 
 from hfkit.core.errors import ServerError
-from hfkit.web.common import WebContext, Workspace
+from hfkit.web.common import WebContext, Workspace, gradio_cache
 from hfkit.web.options import WebOptions
 
 # Tab title -> module with ``build(context)``. A module that does not exist (its job has not landed) is skipped.
@@ -49,12 +48,12 @@ def available_tabs() -> dict[str, TabModule]:
 def build_app(config: WebOptions) -> gr.Blocks:
     """Build the app with every available tab, queued with ``config.concurrency_limit``; does not start it.
 
-    Uploads, Gradio's file cache and job outputs all go to a fresh temporary folder (removed at exit),
-    so the app serves no other files.
+    Job outputs go to a fresh temporary folder and uploads to the process's Gradio cache folder (both removed
+    at exit); the app serves files from these two folders only.
     """
     workspace = Workspace.create(config.temp_dir)
     atexit.register(workspace.cleanup)
-    os.environ["GRADIO_TEMP_DIR"] = str(workspace.gradio_cache)
+    gradio_cache()  # before any component exists: they note the cache folder when created
     context = WebContext(config, workspace)
     demo = gr.Blocks(title="hfkit", delete_cache=(1800, 6 * 3600))
     with demo:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
+import os
 import queue
 import shutil
 import tempfile
@@ -23,9 +25,24 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
+@functools.cache
+def gradio_cache() -> Path:
+    """Gradio's upload and file cache: one temporary folder per process, removed at exit.
+
+    Gradio reads ``GRADIO_TEMP_DIR`` each time it checks a file, so every app in a process shares it; a folder the
+    user set there is respected.
+    """
+    if os.environ.get("GRADIO_TEMP_DIR"):
+        return Path(os.environ["GRADIO_TEMP_DIR"]).resolve()
+    path = Path(tempfile.mkdtemp(prefix="hfkit-web-gradio-")).resolve()
+    os.environ["GRADIO_TEMP_DIR"] = str(path)
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
 @dataclass(frozen=True)
 class Workspace:
-    """The app's own temporary folder: uploads, Gradio's cache and every file a job writes live under it."""
+    """The app's own temporary folder, where every file a job writes lives (uploads go to :func:`gradio_cache`)."""
 
     root: Path
 
@@ -39,7 +56,7 @@ class Workspace:
 
     @property
     def gradio_cache(self) -> Path:
-        return self.root / "gradio"
+        return gradio_cache()
 
     @property
     def jobs(self) -> Path:
