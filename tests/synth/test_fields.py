@@ -143,3 +143,15 @@ def test_seed_wrapper_returns_text_in_the_asked_format() -> None:
     rows = list(csv.DictReader(io.StringIO(generate_synthetic_data("customers", 4, "csv"))))
     assert len(rows) == 4 and rows[0]["customer_id"] == "CUST-0000001"
     assert len(json.loads(generate_synthetic_data("employees", 3, "json"))) == 3
+
+
+def test_review_text_must_agree_with_the_rating() -> None:
+    from hfkit.synth.checks import compile_checks
+
+    (check,) = compile_checks(load_template("product_reviews"))
+    angry = "Terrible helmet, it cracked after one ride and support never answered. I want my money back."
+    happy = "I love this helmet, it is light, comfortable and feels very safe. Highly recommend it."
+    assert check({"rating": 5, "review_text": angry}) == "inconsistent: review_text sounds negative for rating 5"
+    assert check({"rating": 1, "review_text": happy}) == "inconsistent: review_text sounds positive for rating 1"
+    assert check({"rating": 5, "review_text": happy}) is None and check({"rating": 1, "review_text": angry}) is None
+    assert check({"rating": 3, "review_text": angry}) is None

@@ -18,6 +18,7 @@ import numpy as np
 from hfkit.core.errors import GenerationError, HfkitError
 from hfkit.core.types import Usage
 from hfkit.generation.structured import validation_errors
+from hfkit.synth.checks import compile_checks
 from hfkit.synth.fields import Draw, compile_plan, make_faker
 from hfkit.synth.llm import TextWriter
 from hfkit.synth.quality import Uniqueness
@@ -92,6 +93,7 @@ class Engine:
         self.fake = make_faker(settings.locale or spec.locale)
         self.writer = None if settings.model is None else TextWriter(
             settings.model, spec.schema, spec.context, settings.temperature, settings.max_tokens)
+        self.checks = compile_checks(spec.schema) if self.writer else []  # judge model-written text only
 
     def batch_size(self) -> int:
         if self.settings.batch_size > 0:
@@ -121,7 +123,8 @@ class Engine:
         state.stats.attempts += 1
         state.stats.prompt_tokens += cand.usage.prompt_tokens
         state.stats.completion_tokens += cand.usage.completion_tokens
-        problem = cand.problem or self._invalid(cand.record) or seen.problem(cand.record or {})
+        problem = cand.problem or self._invalid(cand.record) or self._disagrees(cand.record or {}) or seen.problem(
+            cand.record or {})
         if problem:
             state.stats.count(problem)
             return
@@ -132,6 +135,9 @@ class Engine:
     def _invalid(self, record: dict[str, Any] | None) -> str | None:
         errors = validation_errors(self.spec.schema, record)
         return f"invalid: {errors[0]}" if errors else None
+
+    def _disagrees(self, record: dict[str, Any]) -> str | None:
+        return next((problem for check in self.checks if (problem := check(record))), None)
 
     def _candidates(self, draws: range) -> Iterator[Candidate]:
         sampled = [self.sample(d) for d in draws]

@@ -9,6 +9,7 @@ from string import Template
 from typing import Any
 
 from hfkit.backends.base import ChatModel
+from hfkit.core.errors import GenerationError
 from hfkit.core.types import ChatMessage, ChatRequest, GenerationOptions, Usage
 from hfkit.generation.structured import generate_json
 from hfkit.synth.schema import grammar_schema
@@ -62,11 +63,14 @@ class TextWriter:
         sub = {"type": "object", "properties": {k: grammar_schema(n) for k, n in nodes.items()},
                "required": list(nodes), "additionalProperties": False}
         known = json.dumps(_without(record, paths), ensure_ascii=False, default=str)
-        fields = "\n".join(f"- {k}: {n.get('x-llm') or n.get('description') or k.replace('_', ' ')}"
-                           for k, n in nodes.items())
-        text = prompt("fields").substitute(context=self.context, record=known, fields=fields)
+        hints = {k: str(n.get("x-llm") or n.get("description") or k.replace("_", " ")) for k, n in nodes.items()}
+        fields = "\n".join(f"For {k}, write {hint[0].lower()}{hint[1:]}." for k, hint in hints.items())
+        text = prompt("fields").substitute(context=self.context, record=known, fields=fields, keys=", ".join(keys))
         budget = sum(int(n.get("maxLength", 300)) for n in nodes.values()) // 3 + 16 * len(nodes)
         value = self._ask(text, sub, seed, min(budget, self.max_tokens), usage)
+        for key, hint in hints.items():
+            if _echoes(str(value[key]), hint):
+                raise GenerationError(f"The model copied the instruction into '{key}'.")
         for key, path in keys.items():
             set_path(record, path, value[key])
 
@@ -88,6 +92,12 @@ class TextWriter:
         finally:
             usage.prompt_tokens += step.prompt_tokens
             usage.completion_tokens += step.completion_tokens
+
+
+def _echoes(value: str, hint: str) -> bool:
+    """True when a written value repeats its own instruction (small models do)."""
+    head = hint.lower()[:24]
+    return len(head) >= 12 and head in value.lower()
 
 
 def _without(record: dict[str, Any], paths: list[FieldPath]) -> dict[str, Any]:
