@@ -84,3 +84,13 @@ def test_browser_twenty_records_and_csv_download(page: Any) -> None:
     with Path(download.value.path()).open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 20 and rows[0]["customer_id"].startswith("CUST-")
+
+
+@pytest.mark.slow
+def test_text_fields_written_by_the_embedded_model(client: Any) -> None:
+    status, records, report, _ = client.predict("", "product_reviews", "", 2, "jsonl", 3, "smollm2-135m-instruct",
+                                                api_name="/synth")
+    assert status.startswith("2 records of")
+    assert report["model"] == "smollm2-135m-instruct" and report["delivered"] == 2
+    texts = [row[records["headers"].index("review_text")] for row in records["data"]]
+    assert all(isinstance(t, str) and len(t.split()) >= 3 for t in texts)
