@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from hfkit.core.config import cpu_threads, resolve_device
 from hfkit.core.errors import InputError, missing_extra
 from hfkit.core.registry import ResolvedModel
 from hfkit.core.types import Segment, TranscriptionInfo, Word
+
+CHUNK_SECONDS = 600.0
 
 
 class FasterWhisperTranscriber(Transcriber):
@@ -32,8 +35,24 @@ class FasterWhisperTranscriber(Transcriber):
         self._batched: Any = None
 
     def transcribe(self, audio_path: Path, options: TranscribeOptions) -> Transcription:
-        samples = audio.decode(audio_path)
-        return self.transcribe_samples(samples, options, str(audio_path))
+        """Decode and transcribe chunk by chunk (cut at pauses), so memory stays bounded on long recordings."""
+        chunks = audio.stream(audio_path, CHUNK_SECONDS)
+        _, first = next(chunks)
+        result = self.transcribe_samples(first, options, str(audio_path))
+        result.info.duration = audio.duration(audio_path) or result.info.duration
+        rest = options.model_copy(update={"language": options.language or result.info.language})
+        return Transcription(result.info, self._chain(result.segments, chunks, rest))
+
+    def _chain(self, first: Iterator[Segment], chunks: Iterator[tuple[float, Any]],
+               options: TranscribeOptions) -> Iterator[Segment]:
+        count = 0
+        for segment in first:
+            count += 1
+            yield segment
+        for offset, samples in chunks:
+            for segment in self.transcribe_samples(samples, options).segments:
+                yield _shifted(segment, offset, count)
+                count += 1
 
     def transcribe_samples(self, samples: Any, options: TranscribeOptions, label: str = "<audio>") -> Transcription:
         """Transcribe 16 kHz mono float32 samples already in memory."""
@@ -76,6 +95,11 @@ def _kwargs(options: TranscribeOptions) -> dict[str, Any]:
         "hotwords": options.hotwords,
         "temperature": options.temperature if options.temperature > 0 else [0.0, 0.2, 0.4, 0.6, 0.8, 1.0],
     }
+
+
+def _shifted(segment: Segment, offset: float, index: int) -> Segment:
+    words = tuple(replace(w, start=w.start + offset, end=w.end + offset) for w in segment.words)
+    return replace(segment, id=index, start=segment.start + offset, end=segment.end + offset, words=words)
 
 
 def _convert(segments: Any) -> Iterator[Segment]:

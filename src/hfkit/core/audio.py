@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,13 +38,89 @@ def decode(path: Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     try:
         samples = decode_audio(str(path), sampling_rate=sample_rate)
     except (av.error.FFmpegError, ValueError, IndexError, StopIteration) as exc:
-        raise AudioError(
-            f"'{path}' could not be decoded as audio or video ({type(exc).__name__}).",
-            "Check that the file is a complete recording in a common format (wav, mp3, m4a, flac, mp4...).",
-        ) from exc
+        raise _undecodable(path, exc) from exc
     if samples.size == 0:
         raise AudioError(f"'{path}' contains no audio samples.", "Check that the recording is not truncated.")
     return np.asarray(samples, dtype=np.float32)
+
+
+def duration(path: Path) -> float | None:
+    """Length in seconds from the container's metadata (no decoding), or None when it is not recorded."""
+    import av
+
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if container.duration:
+                return float(container.duration / av.time_base)
+            stream = container.streams.audio[0]
+            return float(stream.duration * stream.time_base) if stream.duration and stream.time_base else None
+    except (av.error.FFmpegError, IndexError):
+        return None
+
+
+def _blocks(path: Path, sample_rate: int) -> Iterator[np.ndarray]:
+    import av
+    import numpy as np
+
+    with av.open(str(path), metadata_errors="ignore") as container:
+        stream = container.streams.audio[0]
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=sample_rate)
+        for frame in container.decode(stream):
+            for out in resampler.resample(frame):
+                yield out.to_ndarray().reshape(-1).astype(np.float32) / 32768.0
+        for out in resampler.resample(None):
+            yield out.to_ndarray().reshape(-1).astype(np.float32) / 32768.0
+
+
+def stream(path: Path, chunk_seconds: float = 600.0, search_seconds: float = 30.0,
+           sample_rate: int = SAMPLE_RATE) -> Iterator[tuple[float, np.ndarray]]:
+    """Decode ``path`` piece by piece: (offset in seconds, samples) chunks of about ``chunk_seconds``.
+
+    Each cut falls at the quietest moment of the last ``search_seconds`` of a chunk, so words are not split, and
+    memory stays bounded however long the recording is.
+    """
+    import av
+    import numpy as np
+
+    check_file(path)
+    size = int(chunk_seconds * sample_rate)
+    search = int(min(search_seconds, chunk_seconds / 2) * sample_rate)
+    pending: list[np.ndarray] = []
+    buffered = offset = 0
+    try:
+        for block in _blocks(path, sample_rate):
+            pending.append(block)
+            buffered += block.size
+            if buffered >= size + search:
+                joined = np.concatenate(pending)
+                cut = quiet_cut(joined, size - search, size, sample_rate)
+                yield offset / sample_rate, joined[:cut]
+                offset += cut
+                pending, buffered = [joined[cut:]], joined.size - cut
+    except (av.error.FFmpegError, ValueError, IndexError, StopIteration) as exc:
+        raise _undecodable(path, exc) from exc
+    if buffered:
+        yield offset / sample_rate, np.concatenate(pending)
+    elif offset == 0:
+        raise AudioError(f"'{path}' contains no audio samples.", "Check that the recording is not truncated.")
+
+
+def quiet_cut(samples: np.ndarray, start: int, stop: int, sample_rate: int = SAMPLE_RATE) -> int:
+    """Index of the centre of the quietest 100 ms window between ``start`` and ``stop``."""
+    import numpy as np
+
+    window = sample_rate // 10
+    region = samples[start:stop]
+    count = max(1, region.size // window)
+    energy = np.square(region[: count * window]).reshape(count, -1).mean(axis=1)
+    return start + int(np.argmin(energy)) * window + window // 2
+
+
+def _undecodable(path: Path, exc: Exception) -> AudioError:
+    return AudioError(
+        f"'{path}' could not be decoded as audio or video ({type(exc).__name__}).",
+        "Check that the file is a complete recording in a common format (wav, mp3, m4a, flac, mp4...).",
+    )
 
 
 def expand_inputs(paths: list[Path]) -> list[Path]:
