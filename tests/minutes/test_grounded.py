@@ -93,3 +93,18 @@ def test_qmsum_meeting(shared_testdata: Path) -> None:
     assert len(m.key_points) >= 2
     assert all(a.owner in speakers for a in m.action_items)
     assert "{vocalsound}" not in result.to_markdown()
+
+
+def test_location_next_steps_and_takeaways_when_said() -> None:
+    from hfkit.minutes.api import minutes_from_segments
+    from hfkit.minutes.transcript import parse_text
+
+    talk = ("Ana: Welcome everyone, we are meeting at the Boston office today.\n"
+            "Raj: The important thing is that the pilot customers renewed their contracts.\n"
+            "Ana: We need to hire two more support engineers before the summer.\n"
+            "Raj: The next meeting will review the hiring plan in detail.\n")
+    m = minutes_from_segments(parse_text(talk)).minutes
+    assert m.location == "Boston"
+    assert any("support engineers" in step for step in m.next_steps)
+    assert any("pilot customers renewed" in t for t in m.takeaways)
+    assert m.date is None and "**Date:** not stated" in minutes_from_segments(parse_text(talk)).to_markdown()
