@@ -68,8 +68,10 @@ def child(mode: str, path: Path) -> None:
         extra = {"segments": len(result.segments), "speakers": len({s.speaker for s in result.segments}),
                  "actions": len(result.minutes.action_items)}
     wall = time.perf_counter() - started
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"mode": mode, "wall_s": round(wall, 1), "peak_rss_mb": round(rss), "stages": stages, **extra}))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime  # CPU seconds: comparable across machines however busy they are
+    print(json.dumps({"mode": mode, "wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
+                      "peak_rss_mb": round(usage.ru_maxrss / 1024), "stages": stages, **extra}))
 
 
 def measure(mode: str, path: Path) -> dict[str, object]:
@@ -98,7 +100,8 @@ def main() -> None:
     for mode, row in rows.items():
         wall = float(row["wall_s"])  # type: ignore[arg-type]
         ratio = f", {wall / float(base['wall_s']):.2f}x the speech-only baseline" if base and mode != "transcribe" else ""
-        print(f"{mode}: {wall:.1f} s wall ({seconds / wall:.1f}x real time{ratio}), peak RSS {row['peak_rss_mb']} MB")
+        print(f"{mode}: {wall:.1f} s wall ({seconds / wall:.1f}x real time{ratio}), {row.get('cpu_s')} CPU s, "
+              f"peak RSS {row['peak_rss_mb']} MB; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         for stage, (first, last) in dict(row.get("stages") or {}).items():  # type: ignore[call-overload]
             print(f"  {stage}: until {last:.1f} s (started reporting at {first:.1f} s)")
         print(f"  {json.dumps({k: v for k, v in row.items() if k not in ('stages',)})}")
