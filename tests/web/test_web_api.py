@@ -31,6 +31,7 @@ def test_chat_one_turn(client: Any) -> None:
     assert box == ""
 
 
+@pytest.mark.slow  # grammar-constrained decoding on a busy CPU: ~30 s
 def test_chat_json_mode_returns_json_valid_for_the_schema(client: Any) -> None:
     from hfkit.generation.structured import validation_errors
 
