@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import open_tab, wait_for_text
+from tests.web.conftest import ARTIFACTS, open_tab, wait_for_text
 
 pytestmark = pytest.mark.slow  # a real browser and real models: about a minute together
 
@@ -37,6 +37,10 @@ def test_chat_error_shows_a_message_not_a_traceback(page: Any) -> None:
     text = toast.inner_text()
     assert "Unknown model 'no-such-model'" in text
     assert "Traceback" not in text
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    toast.wait_for(state="visible")
+    page.wait_for_timeout(1000)  # let the message finish sliding in
+    page.screenshot(path=str(ARTIFACTS / "chat_error_message.png"))  # the viewport, where the message floats
 
 
 def test_models_tab_lists_embedded_models(page: Any) -> None:
