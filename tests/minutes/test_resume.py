@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from pathlib import Path
 
 import pytest
@@ -34,5 +36,20 @@ def test_interrupted_transcription_resumes(tmp_path: Path, monkeypatch: pytest.M
     text = " ".join(s.text for s in result.segments).lower()
     assert "good morning" in text and "press release" in text and "training" in text
     assert [s.id for s in result.segments] == list(range(len(result.segments)))
-    assert all(a.start <= b.start for a, b in zip(result.segments, result.segments[1:], strict=False))
+    assert all(a.start <= b.start for a, b in itertools.pairwise(result.segments))
     assert not list((tmp_path / "cache" / "minutes-checkpoints").glob("*.jsonl"))  # removed once done
+
+
+def test_windows_cover_the_recording_and_cut_at_pauses() -> None:
+    import numpy as np
+
+    from hfkit.minutes.api import windows
+
+    rng = np.random.default_rng(0)
+    samples = rng.normal(0, 0.1, 16000 * 50).astype(np.float32)
+    samples[16000 * 17: 16000 * 18] = 0.0  # a pause between 17 s and 18 s
+    parts = list(windows(samples, 0, seconds=20))
+    assert parts[0][0] == 0 and 17 * 16000 <= len(parts[0][1]) <= 18 * 16000
+    assert sum(len(w) for _, w in parts) == len(samples)
+    assert all(a + len(w) == b for (a, w), (b, _) in itertools.pairwise(parts))
+    assert [first for first, _ in windows(samples, 16000 * 45, seconds=20)] == [16000 * 45]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from hfkit.speech.writers import write_outputs
 Progress = Callable[[str, float, float], None]
 STAGES = ("decode", "speech", "speakers", "minutes")
 TRANSCRIPT_FORMATS = ("json", "srt", "vtt", "txt")
+CHUNK_SECONDS = 600.0  # whisper works on windows this long (cut at pauses), so memory stays bounded
 
 
 @dataclass
@@ -54,6 +55,32 @@ def _quiet(stage: str, done: float, total: float) -> None:
     """The default progress callback: report nothing."""
 
 
+def windows(samples: Any, start: int, seconds: float = CHUNK_SECONDS) -> Iterator[tuple[int, Any]]:
+    """(first sample, samples) windows of about ``seconds`` cut at pauses, so whisper's memory stays bounded."""
+    size, search = int(seconds * audio.SAMPLE_RATE), int(min(30.0, seconds / 2) * audio.SAMPLE_RATE)
+    while start < len(samples):
+        if len(samples) - start <= size + search:
+            yield start, samples[start:]
+            return
+        cut = audio.quiet_cut(samples[start:start + size + search], size - search, size)
+        yield start, samples[start:start + cut]
+        start += cut
+
+
+def _speech(transcriber: Any, samples: Any, path: Path, opts: Any, offset: float) -> Iterator[Segment]:
+    """Segments from ``offset`` seconds on, window by window, with times on the recording's clock."""
+    from dataclasses import replace
+
+    if not hasattr(transcriber, "transcribe_samples"):  # remote engines take the file
+        yield from transcriber.transcribe(path, opts).segments if offset == 0 else ()
+        return
+    for first, window in windows(samples, int(offset * audio.SAMPLE_RATE)):
+        shift = first / audio.SAMPLE_RATE
+        for segment in transcriber.transcribe_samples(window, opts, str(path)).segments:
+            yield replace(segment, start=segment.start + shift, end=segment.end + shift,
+                          words=tuple(replace(w, start=w.start + shift, end=w.end + shift) for w in segment.words))
+
+
 def _transcribe(path: Path, options: MinutesOptions, on_progress: Progress) -> tuple[TranscriptionInfo, list[Segment]]:
     from dataclasses import replace
 
@@ -68,26 +95,17 @@ def _transcribe(path: Path, options: MinutesOptions, on_progress: Progress) -> t
     opts = TranscribeOptions(language=options.language, word_timestamps=True)
     checkpoint = Checkpoint(path, {"model": transcriber.name, "language": options.language}) if options.resume else None
     segments, done = checkpoint.load() if checkpoint else ([], False)
-    offset = segments[-1].end if segments else 0.0
-    info = TranscriptionInfo(str(path), options.language or "en", 1.0, duration, transcriber.name)
     if not done:
-        transcribe_samples = getattr(transcriber, "transcribe_samples", None)
-        rest = samples[int(offset * audio.SAMPLE_RATE):]
-        result = (transcribe_samples(rest, opts, str(path)) if transcribe_samples and len(rest)
-                  else transcriber.transcribe(path, opts) if not segments else None)
-        info = result.info if result else info
-        for segment in result.segments if result else ():
-            shift = offset if transcribe_samples else 0.0
-            segment = replace(segment, id=len(segments), start=segment.start + shift, end=segment.end + shift,
-                              words=tuple(replace(w, start=w.start + shift, end=w.end + shift) for w in segment.words))
-            segments.append(segment)
+        for segment in _speech(transcriber, samples, path, opts, segments[-1].end if segments else 0.0):
+            segments.append(replace(segment, id=len(segments)))
             if checkpoint:
-                checkpoint.append(segment)
+                checkpoint.append(segments[-1])
             on_progress("speech", min(segment.end, duration), duration)
         if checkpoint:
             checkpoint.finish()
     on_progress("speech", duration, duration)
-    info.duration = duration
+    info = TranscriptionInfo(str(path), options.language or "en", 1.0, duration, transcriber.name,
+                             {"word_timestamps": True})
     if options.diarize and segments:
         segments = _diarize(samples, segments, options, on_progress)
     if checkpoint:
