@@ -14,7 +14,7 @@ from hfkit.core.errors import InputError, missing_extra
 from hfkit.core.registry import ResolvedModel
 from hfkit.core.types import Segment, TranscriptionInfo, Word
 
-CHUNK_SECONDS = 600.0
+CHUNK_SECONDS = 120.0  # Silero VAD memory grows with the chunk: 10 min took ~650 MB, 2 min ~130 MB
 
 
 class FasterWhisperTranscriber(Transcriber):
