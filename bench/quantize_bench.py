@@ -38,6 +38,7 @@ TEXT = (
 )
 PROMPT = "Write a short story about a lighthouse keeper."
 GGUF_TYPES = ("F16", "Q8_0", "Q5_0", "Q4_0")
+ROUNDS = 5
 
 
 def _server(path: Path) -> Any:
@@ -67,14 +68,19 @@ def gguf_perplexity(server: Any, ids: list[int]) -> float:
     return math.exp(-total / (len(ids) - 1))
 
 
-def gguf_decode_speed(server: Any, tokens: int, repeats: int = 3) -> float:
-    """Best of ``repeats`` runs: the machine is shared, the best run is the least disturbed one."""
-    speeds = []
-    for _ in range(repeats):
-        result = server.handle_completions({"prompt": PROMPT, "n_predict": tokens, "temperature": 0,
-                                            "ignore_eos": True, "cache_prompt": False})
-        speeds.append(float(result["timings"]["predicted_per_second"]))
-    return max(speeds)
+def gguf_decode_speed(server: Any, tokens: int) -> float:
+    result = server.handle_completions({"prompt": PROMPT, "n_predict": tokens, "temperature": 0,
+                                        "ignore_eos": True, "cache_prompt": False})
+    return float(result["timings"]["predicted_per_second"])
+
+
+def round_robin_best(measures: list[Any], rounds: int) -> list[float]:
+    """Best of ``rounds`` for each measure, taken in turns so that every variant sees the same changing load."""
+    best = [0.0] * len(measures)
+    for _ in range(rounds):
+        for index, measure in enumerate(measures):
+            best[index] = max(best[index], measure())
+    return best
 
 
 def gguf_rows(tokens: int, work: Path) -> list[dict[str, Any]]:
@@ -92,14 +98,15 @@ def gguf_rows(tokens: int, work: Path) -> list[dict[str, Any]]:
         requantize_gguf(source, out, qtype)
         print(f"  re-quantized to {qtype} in {time.perf_counter() - started:.1f} s", flush=True)
         files.append((f"{qtype} (re-quantized)", out))
+    servers = [_server(path) for _, path in files]
     rows = []
-    for label, path in files:
-        server = _server(path)
-        row = {"label": label, "bytes": path.stat().st_size, "tok_s": gguf_decode_speed(server, tokens),
-               "ppl": gguf_perplexity(server, ids)}
-        print(f"  {label}: {row['bytes'] / 1e6:.1f} MB, {row['tok_s']:.1f} tok/s, ppl {row['ppl']:.2f}", flush=True)
-        rows.append(row)
-        del server
+    for (label, path), server in zip(files, servers, strict=True):
+        rows.append({"label": label, "bytes": path.stat().st_size, "ppl": gguf_perplexity(server, ids)})
+        print(f"  {label}: {path.stat().st_size / 1e6:.1f} MB, ppl {rows[-1]['ppl']:.2f}", flush=True)
+    speeds = round_robin_best([lambda s=s: gguf_decode_speed(s, tokens) for s in servers], ROUNDS)
+    for row, speed in zip(rows, speeds, strict=True):
+        row["tok_s"] = speed
+        print(f"  {row['label']}: {speed:.1f} tok/s", flush=True)
     return rows
 
 
@@ -125,25 +132,29 @@ def transformers_rows(tokens: int, work: Path) -> list[dict[str, Any]]:
     model.save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     del model, loaded
+    models = []
     rows = []
+    enc = tokenizer(TEXT, return_tensors="pt", add_special_tokens=False)
     for label, kwargs in (("fp32", {"dtype": torch.float32}), ("bf16", {"dtype": torch.bfloat16}),
                           ("int8 (bitsandbytes)", {"dtype": torch.float16, "quantization_config":
                                                    transformers.BitsAndBytesConfig(load_in_8bit=True)})):
         lm = transformers.AutoModelForCausalLM.from_pretrained(str(directory), device_map={"": "cpu"}, **kwargs).eval()
-        enc = tokenizer(TEXT, return_tensors="pt", add_special_tokens=False)
         with torch.inference_mode():
             loss = float(lm(**enc, labels=enc["input_ids"]).loss)
-            prompt = tokenizer(PROMPT, return_tensors="pt")
-            speeds = []
-            for _ in range(3):
-                started = time.perf_counter()
-                out = lm.generate(**prompt, max_new_tokens=tokens, min_new_tokens=tokens, do_sample=False)
-                speeds.append(int(out.shape[1] - prompt["input_ids"].shape[1]) / (time.perf_counter() - started))
-        row = {"label": label, "bytes": int(lm.get_memory_footprint()), "tok_s": max(speeds),
-               "ppl": math.exp(loss)}
-        print(f"  {label}: {row['bytes'] / 1e6:.1f} MB, {row['tok_s']:.1f} tok/s, ppl {row['ppl']:.2f}", flush=True)
-        rows.append(row)
-        del lm
+        rows.append({"label": label, "bytes": int(lm.get_memory_footprint()), "ppl": math.exp(loss)})
+        print(f"  {label}: {rows[-1]['bytes'] / 1e6:.1f} MB, ppl {rows[-1]['ppl']:.2f}", flush=True)
+        models.append(lm)
+    prompt = tokenizer(PROMPT, return_tensors="pt")
+
+    def speed(lm: Any) -> float:
+        with torch.inference_mode():
+            started = time.perf_counter()
+            out = lm.generate(**prompt, max_new_tokens=tokens, min_new_tokens=tokens, do_sample=False)
+        return int(out.shape[1] - prompt["input_ids"].shape[1]) / (time.perf_counter() - started)
+
+    for row, best in zip(rows, round_robin_best([lambda m=m: speed(m) for m in models], 3), strict=True):
+        row["tok_s"] = best
+        print(f"  {row['label']}: {best:.1f} tok/s", flush=True)
     return rows
 
 
@@ -188,7 +199,7 @@ def main() -> None:
         hf = transformers_rows(args.tokens, Path(tmp))
     body = [
         f"Measured {today()} on {machine()} by `bench/quantize_bench.py` (decode {args.tokens} tokens, greedy, best "
-        f"of 3 on a shared machine with load average {os.getloadavg()[0]:.1f}; "
+        f"of {ROUNDS} GGUF / 3 transformers runs taken in turns, on a shared machine with load average {os.getloadavg()[0]:.1f}; "
         "perplexity teacher-forced on a fixed 1776 paragraph). Model: SmolLM2-135M-Instruct.",
         "",
         "GGUF re-quantization with `hfkit quantize` (baseline: the embedded Q4_1 file; every variant is made from it, "
