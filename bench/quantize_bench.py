@@ -188,6 +188,8 @@ def write_section(body: list[str]) -> None:
 
 
 def main() -> None:
+    from hfkit.core.config import cpu_threads
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tokens", type=int, default=64, help="tokens to decode for the speed column")
     parser.add_argument("--no-write", action="store_true", help="print only, leave bench/RESULTS.md alone")
@@ -199,7 +201,8 @@ def main() -> None:
         hf = transformers_rows(args.tokens, Path(tmp))
     body = [
         f"Measured {today()} on {machine()} by `bench/quantize_bench.py` (decode {args.tokens} tokens, greedy, best "
-        f"of {ROUNDS} GGUF / 3 transformers runs taken in turns, on a shared machine with load average {os.getloadavg()[0]:.1f}; "
+        f"of {ROUNDS} GGUF / 3 transformers runs taken in turns, {cpu_threads()} threads, "
+        f"on a shared machine with load average {os.getloadavg()[0]:.1f}; "
         "perplexity teacher-forced on a fixed 1776 paragraph). Model: SmolLM2-135M-Instruct.",
         "",
         "GGUF re-quantization with `hfkit quantize` (baseline: the embedded Q4_1 file; every variant is made from it, "
