@@ -126,3 +126,11 @@ def test_models_cli_unknown_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(["models", "info", "smollm3"]) == 1
     err = capsys.readouterr().err
     assert "Unknown model 'smollm3'" in err and "smollm2" in err and "Traceback" not in err
+
+
+def test_cli_usage_errors_are_one_clear_message(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(["transcrib"]) == 2
+    err = capsys.readouterr().err
+    assert "No such command 'transcrib'" in err and "transcribe" in err and "unexpected" not in err
+    assert run_cli(["transcribe", "x.wav", "--beam-size", "0"]) == 2
+    assert "--beam-size" in capsys.readouterr().err

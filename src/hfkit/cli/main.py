@@ -49,7 +49,7 @@ def report(exc: BaseException) -> int:
         hint = f" {exc.hint}" if exc.hint else ""
         click.secho(f"Error: {exc.message}{hint}", err=True, fg="red")
         return exc.exit_code
-    if isinstance(exc, KeyboardInterrupt | click.exceptions.Abort):
+    if isinstance(exc, KeyboardInterrupt):
         click.secho("Interrupted; partial output was removed.", err=True, fg="yellow")
         return 130
     click.secho(f"Error: unexpected {type(exc).__name__}: {exc}. Run again with HFKIT_DEBUG=1 and report it.",
@@ -66,16 +66,25 @@ def main(argv: list[str] | None = None) -> int:
         result = command.main(args=argv if argv is not None else sys.argv[1:], prog_name="hfkit", standalone_mode=False)
         if result == 130:  # Typer turns Ctrl-C into an exit code of 130
             return report(KeyboardInterrupt())
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code or 0)
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except (HfkitError, KeyboardInterrupt, click.exceptions.Abort) as exc:
+    except (HfkitError, KeyboardInterrupt) as exc:
         return report(exc)
     except Exception as exc:
-        return report(exc)
+        return _click_exit(exc)
     return 0
+
+
+def _click_exit(exc: Exception) -> int:
+    """Handle click's and Typer's own exceptions (Typer vendors click, so match them by shape)."""
+    name = type(exc).__name__
+    if name == "Exit":
+        return int(getattr(exc, "exit_code", 0) or 0)
+    if name == "Abort":
+        return report(KeyboardInterrupt())
+    show = getattr(exc, "show", None)
+    if callable(show) and hasattr(exc, "exit_code"):
+        show()
+        return int(exc.exit_code)
+    return report(exc)
 
 
 if __name__ == "__main__":
