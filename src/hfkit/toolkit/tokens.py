@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hfkit.core.atomic import build_once
 from hfkit.core.config import cache_dir
 from hfkit.core.errors import InputError, UnsupportedModelError, missing_extra
 
@@ -83,27 +81,17 @@ def _gguf_cache(path: Path) -> Path:
 
 def _convert_gguf(path: Path) -> Path:
     """Convert a GGUF tokenizer once into a Hugging Face tokenizer directory in the cache."""
-    target = _gguf_cache(path)
-    if target.exists():
-        return target
-    from filelock import FileLock
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(target) + ".lock"):
-        if target.exists():
-            return target
+    def build(staging: Path) -> Path:
         try:
             tokenizer = _transformers().AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
         except Exception as exc:
             raise InputError(f"'{path}' holds no tokenizer transformers can read ({exc}).",
                              "Pass a GGUF from a supported model family.") from exc
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        try:
-            tokenizer.save_pretrained(str(staging))
-            os.replace(staging, target)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    return target
+        tokenizer.save_pretrained(str(staging))
+        return staging
+
+    return build_once(_gguf_cache(path), build)
 
 
 def tokenizer_dir(reference: str) -> Path:
