@@ -134,3 +134,16 @@ def test_cli_usage_errors_are_one_clear_message(capsys: pytest.CaptureFixture[st
     assert "No such command 'transcrib'" in err and "transcribe" in err and "unexpected" not in err
     assert run_cli(["transcribe", "x.wav", "--beam-size", "0"]) == 2
     assert "--beam-size" in capsys.readouterr().err
+
+
+def test_atomic_outputs_get_normal_permissions(tmp_path: Path) -> None:
+    from hfkit.core.atomic import write_text
+
+    target = tmp_path / "out.txt"
+    old = os.umask(0o022)
+    try:
+        write_text(target, "hello")
+    finally:
+        os.umask(old)
+    assert target.read_text() == "hello" and (target.stat().st_mode & 0o777) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
