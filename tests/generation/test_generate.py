@@ -107,3 +107,15 @@ def test_context_too_small_names_the_size() -> None:
     request = ChatRequest(messages=[ChatMessage(role="user", content="word " * 600)])
     with pytest.raises(ContextTooSmallError, match="context holds 256"):
         list(model.complete(request))
+
+
+def test_interactive_chat_keeps_history_and_streams() -> None:
+    import subprocess
+    import sys
+
+    script = "My name is Ada.\n/reset\nhello\n/exit\n"
+    proc = subprocess.run([sys.executable, "-m", "hfkit.cli.main", "chat", "--max-tokens", "12", "--seed", "1"],
+                          input=script, capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("you> ") == 4 and proc.stdout.count("bot> ") == 2
+    assert "Chatting with smollm2-135m-instruct" in proc.stderr
