@@ -27,7 +27,7 @@ def test_stream_chunks_cover_the_recording_and_cut_in_pauses(five_speeches: Path
     joined = np.concatenate([c for _, c in chunks])
     assert abs(joined.size - whole.size) <= 160
     assert np.allclose(joined[: whole.size - 160], whole[: whole.size - 160], atol=1e-3)
-    for offset, samples in chunks[1:]:
+    for offset, _ in chunks[1:]:
         start = int(offset * 16000)
         assert np.abs(whole[start - 800:start + 800]).max() < 0.05  # the cut sits in a quiet stretch
 
