@@ -10,7 +10,9 @@ import pytest
 import hfkit
 from hfkit.backends import faster_whisper as fw
 from hfkit.core import audio
-from tests.helpers import normalize, write_wav
+from tests.helpers import normalize, wer, write_wav
+
+JFK = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
 
 
 @pytest.fixture()
@@ -38,8 +40,8 @@ def test_chunked_transcription_matches_and_times_are_absolute(five_speeches: Pat
     result = hfkit.transcribe(five_speeches)
     assert result.info.duration == pytest.approx(60.0, abs=0.2)
     segments = list(result)
-    text = normalize(" ".join(s.text for s in segments))
-    assert text.count("ask not what your country can do for you") == 5
+    text = " ".join(s.text for s in segments)
+    assert wer(" ".join([JFK] * 5), text) <= 0.15  # every repetition is there, none lost at a cut
     assert [s.id for s in segments] == list(range(len(segments)))
     starts = [s.start for s in segments]
     assert starts == sorted(starts) and segments[-1].end > 50
