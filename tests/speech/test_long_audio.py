@@ -10,7 +10,7 @@ import pytest
 import hfkit
 from hfkit.backends import faster_whisper as fw
 from hfkit.core import audio
-from tests.helpers import normalize, wer, write_wav
+from tests.helpers import wer, write_wav
 
 JFK = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
 
