@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +50,7 @@ class FasterWhisperTranscriber(Transcriber):
             yield segment
         for offset, samples in chunks:
             for segment in self.transcribe_samples(samples, options).segments:
-                yield _shifted(segment, offset, count)
+                yield segment.shifted(offset, count)
                 count += 1
 
     def transcribe_samples(self, samples: Any, options: TranscribeOptions, label: str = "<audio>") -> Transcription:
@@ -95,11 +94,6 @@ def _kwargs(options: TranscribeOptions) -> dict[str, Any]:
         "hotwords": options.hotwords,
         "temperature": options.temperature if options.temperature > 0 else [0.0, 0.2, 0.4, 0.6, 0.8, 1.0],
     }
-
-
-def _shifted(segment: Segment, offset: float, index: int) -> Segment:
-    words = tuple(replace(w, start=w.start + offset, end=w.end + offset) for w in segment.words)
-    return replace(segment, id=index, start=segment.start + offset, end=segment.end + offset, words=words)
 
 
 def _convert(segments: Any) -> Iterator[Segment]:

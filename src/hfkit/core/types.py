@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,6 +31,12 @@ class Segment:
     speaker: str | None = None
     avg_logprob: float = 0.0
     no_speech_prob: float = 0.0
+
+    def shifted(self, offset: float, index: int | None = None) -> Segment:
+        """This segment (and its words) moved ``offset`` seconds later, optionally renumbered."""
+        words = tuple(replace(w, start=w.start + offset, end=w.end + offset) for w in self.words)
+        return replace(self, id=self.id if index is None else index, start=self.start + offset,
+                       end=self.end + offset, words=words)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -74,16 +74,13 @@ def windows(samples: Any, start: int, seconds: float = CHUNK_SECONDS) -> Iterato
 
 def _speech(transcriber: Any, samples: Any, path: Path, opts: Any, offset: float) -> Iterator[Segment]:
     """Segments from ``offset`` seconds on, window by window, with times on the recording's clock."""
-    from dataclasses import replace
-
     if not hasattr(transcriber, "transcribe_samples"):  # remote engines take the file
         yield from transcriber.transcribe(path, opts).segments if offset == 0 else ()
         return
     for first, window in windows(samples, int(offset * audio.SAMPLE_RATE)):
         shift = first / audio.SAMPLE_RATE
         for segment in transcriber.transcribe_samples(window, opts, str(path)).segments:
-            yield replace(segment, start=segment.start + shift, end=segment.end + shift,
-                          words=tuple(replace(w, start=w.start + shift, end=w.end + shift) for w in segment.words))
+            yield segment.shifted(shift)
 
 
 def _transcribe(path: Path, options: MinutesOptions, on_progress: Progress,
