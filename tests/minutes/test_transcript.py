@@ -57,3 +57,7 @@ def test_qmsum_shape(shared_testdata: Path) -> None:
     assert len(segments) == len(data["meeting_transcripts"])
     assert segments[4].speaker == "Project Manager"
     assert all(a.end <= b.start + 1e-6 for a, b in itertools.pairwise(segments))
+
+
+def test_clean_text_removes_a_bare_hum() -> None:
+    assert clean_text("Keep it like mm a square, mmm, just normal.") == "Keep it like a square, just normal."

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from hfkit.core.types import Segment
-from hfkit.minutes import extract, summarize
+from hfkit.minutes import extract, narrative, summarize
 from hfkit.minutes.model import ActionItem, Decision, KeyPoint, Minutes, MinutesOptions, Question
 from hfkit.minutes.nlp import Sentence
 
@@ -19,36 +19,6 @@ _TAKEAWAY = re.compile(r"\b(?:important|the key|main (?:point|thing|idea)|the po
                        r"overall|the goal is|our aim|we must)\b", re.I)
 _LOCATION_CUE = re.compile(r"\b(?:meeting|welcome|here|gathered|held)\b", re.I)
 MAX_ITEMS = 12
-_FIRST_PERSON = re.compile(r"\b(?:I'm|I've|I'll|I'd|we're|we've|we'll|we'd|I|we|our|us|ours|my|me|myself|ourselves)\b"
-                           r"|(?<=\bI )am\b", re.I)
-THIRD_PERSON = {"we": "the group", "our": "their", "us": "them", "ours": "theirs", "i": "they", "my": "their", "me": "them",
-                "i'm": "they're", "i've": "they've", "i'll": "they'll", "i'd": "they'd", "we're": "they're",
-                "we've": "they've", "we'll": "they'll", "we'd": "they'd", "myself": "themselves",
-                "ourselves": "themselves", "am": "are"}
-ROLE_WORDS = frozenset({"marketing", "chair", "chairman", "chairwoman", "clerk", "moderator", "host", "secretary"})
-
-
-def who(label: str) -> str:
-    """'the Project Manager' for roles, 'Dana' for names."""
-    return f"the {label}" if " " in label.strip() or label.lower() in ROLE_WORDS else label
-
-
-def reported(sentence: Sentence) -> str:
-    """The sentence in reported speech: 'The Project Manager said that they will ...' (same words, third person)."""
-    text = extract.tidy(sentence.text)
-    if not sentence.speaker:
-        return text
-    shifted = _FIRST_PERSON.sub(lambda m: THIRD_PERSON[m.group(0).lower()], text)
-    speaker = who(sentence.speaker)
-    return f"{speaker[:1].upper()}{speaker[1:]} said that {shifted[:1].lower()}{shifted[1:]}"
-
-
-def opener(attendees: Sequence[str], topics: Sequence[str]) -> str:
-    """'The meeting of A, B and C discussed x, y and z.' from the speakers and the most repeated noun phrases."""
-    people = [who(a) for a in attendees][:6]
-    of = f" of {', '.join(people[:-1])} and {people[-1]}" if len(people) > 1 else (f" of {people[0]}" if people else "")
-    about = f"{', '.join(topics[:-1])} and {topics[-1]}" if len(topics) > 1 else "".join(topics)
-    return f"The meeting{of} discussed {about}." if about else ""
 
 
 def _names(segments: Sequence[Segment]) -> set[str]:
@@ -105,12 +75,6 @@ def _dedupe(items: list[Any], key: Any) -> list[Any]:
     return out
 
 
-def _budget(sentences: Sequence[Sentence]) -> int:
-    """Summary length in words: 2 % of the talk, within 60-100 (tuned on QMSum/MeetingBank, bench/minutes_eval.py)."""
-    total = sum(s.words for s in sentences)
-    return int(min(100, max(60, total * 0.02)))
-
-
 def build(segments: Sequence[Segment], sentences: Sequence[Sentence], embeddings: Any, options: MinutesOptions,
           meeting_date: dt.date | None, duration: float) -> Minutes:
     """Minutes made only of sentences said in the meeting and items extracted from them."""
@@ -119,10 +83,8 @@ def build(segments: Sequence[Segment], sentences: Sequence[Sentence], embeddings
                       location=location_of(sentences), attendees=attendees, duration=round(duration, 2))
     if not sentences:
         return minutes
+    minutes.summary = narrative.write(sentences, embeddings, attendees, options.summary_sentences)
     content = [s.index for s in sentences if summarize.is_content(s)]
-    chosen = summarize.select(embeddings, sentences, content, _budget(sentences), options.summary_sentences, diversity=0.2)
-    lead = opener(attendees, phrases(sentences)[:3])
-    minutes.summary = " ".join([lead] * bool(lead) + [reported(sentences[i]) for i in chosen])
     topics = max(1, min(8, len(sentences) // 40))
     for first, last in summarize.topic_spans(embeddings, topics):
         span = [i for i in range(first, last) if i in set(content)] or list(range(first, last))

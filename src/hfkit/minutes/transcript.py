@@ -15,7 +15,7 @@ WORDS_PER_SECOND = 2.5  # speaking rate used to give untimed text transcripts a 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
 
 _TAG = re.compile(r"\{[a-z_]+\}|\[(?:noise|laughter|inaudible|music|crosstalk|silence)\]|<[^>]{1,20}>", re.I)
-_FILLER = re.compile(r"(?<![\w'])(?:u+m+|u+h+m*|e+r+m*|e+h+|a+h+|hmm+|mm+-?hmm+|mhm|er|uh-huh)(?![\w'])[,.]?", re.I)
+_FILLER = re.compile(r"(?<![\w'])(?:u+m+|u+h+m*|e+r+m*|e+h+|a+h+|hmm+|mm+-?hmm+|mm+|mhm|er|uh-huh)(?![\w'])[,.]?", re.I)
 _REPEAT = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.I)
 _SPACE_PUNCT = re.compile(r"\s+([,.?!;:])")
 _PUNCT_RUN = re.compile(r"([,.?!;:])(?:\s*[,.;:])+")
