@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,35 +74,50 @@ def _blocks(path: Path, sample_rate: int) -> Iterator[np.ndarray]:
 
 def stream(path: Path, chunk_seconds: float = 600.0, search_seconds: float = 30.0,
            sample_rate: int = SAMPLE_RATE) -> Iterator[tuple[float, np.ndarray]]:
-    """Decode ``path`` piece by piece: (offset in seconds, samples) chunks of about ``chunk_seconds``.
+    """Decode ``path`` piece by piece: (offset in seconds, samples) chunks of about ``chunk_seconds`` cut at pauses.
 
-    Each cut falls at the quietest moment of the last ``search_seconds`` of a chunk, so words are not split, and
-    memory stays bounded however long the recording is.
+    Memory stays bounded however long the recording is.
     """
     import av
-    import numpy as np
 
     check_file(path)
+    empty = True
+    try:
+        for first, chunk in cut_at_pauses(_blocks(path, sample_rate), chunk_seconds, search_seconds, sample_rate):
+            empty = False
+            yield first / sample_rate, chunk
+    except (av.error.FFmpegError, ValueError, IndexError, StopIteration) as exc:
+        raise _undecodable(path, exc) from exc
+    if empty:
+        raise AudioError(f"'{path}' contains no audio samples.", "Check that the recording is not truncated.")
+
+
+def cut_at_pauses(blocks: Iterable[np.ndarray], chunk_seconds: float, search_seconds: float = 30.0,
+                  sample_rate: int = SAMPLE_RATE) -> Iterator[tuple[int, np.ndarray]]:
+    """(first sample, samples) chunks of about ``chunk_seconds`` from consecutive blocks of samples.
+
+    Each cut falls at the quietest moment of the last ``search_seconds`` of a chunk, so words are not split. One
+    block holding a whole recording is cut without copying; a stream of small decoded blocks is joined as it comes.
+    """
+    import numpy as np
+
     size = int(chunk_seconds * sample_rate)
     search = int(min(search_seconds, chunk_seconds / 2) * sample_rate)
     pending: list[np.ndarray] = []
     buffered = offset = 0
-    try:
-        for block in _blocks(path, sample_rate):
-            pending.append(block)
-            buffered += block.size
-            if buffered >= size + search:
-                joined = np.concatenate(pending)
-                cut = quiet_cut(joined, size - search, size, sample_rate)
-                yield offset / sample_rate, joined[:cut]
-                offset += cut
-                pending, buffered = [joined[cut:]], joined.size - cut
-    except (av.error.FFmpegError, ValueError, IndexError, StopIteration) as exc:
-        raise _undecodable(path, exc) from exc
+    for block in blocks:
+        pending.append(block)
+        buffered += block.size
+        if buffered < size + search:
+            continue
+        joined = pending[0] if len(pending) == 1 else np.concatenate(pending)
+        while joined.size >= size + search:
+            cut = quiet_cut(joined, size - search, size, sample_rate)
+            yield offset, joined[:cut]
+            offset, joined = offset + cut, joined[cut:]
+        pending, buffered = [joined], joined.size
     if buffered:
-        yield offset / sample_rate, np.concatenate(pending)
-    elif offset == 0:
-        raise AudioError(f"'{path}' contains no audio samples.", "Check that the recording is not truncated.")
+        yield offset, pending[0] if len(pending) == 1 else np.concatenate(pending)
 
 
 def quiet_cut(samples: np.ndarray, start: int, stop: int, sample_rate: int = SAMPLE_RATE) -> int:

@@ -62,15 +62,9 @@ def _ignore(segment: Segment) -> None:
 
 
 def windows(samples: Any, start: int, seconds: float = CHUNK_SECONDS) -> Iterator[tuple[int, Any]]:
-    """(first sample, samples) windows of about ``seconds`` cut at pauses, so whisper's memory stays bounded."""
-    size, search = int(seconds * audio.SAMPLE_RATE), int(min(30.0, seconds / 2) * audio.SAMPLE_RATE)
-    while start < len(samples):
-        if len(samples) - start <= size + search:
-            yield start, samples[start:]
-            return
-        cut = audio.quiet_cut(samples[start:start + size + search], size - search, size)
-        yield start, samples[start:start + cut]
-        start += cut
+    """(first sample, samples) windows of about ``seconds`` from sample ``start`` on, cut at pauses."""
+    for first, window in audio.cut_at_pauses([samples[start:]], seconds):
+        yield start + first, window
 
 
 def _speech(transcriber: Any, samples: Any, path: Path, opts: Any, offset: float,
