@@ -28,3 +28,7 @@ due dates) and ``llm`` (``MinutesOptions.llm``: any chat model of the registry; 
 JSON-schema constrained, verified against the cited segments; grounded items are kept with their citations).
 ``minutes_from_segments(segments, options)`` makes minutes from segments already in memory.
 """
+
+from hfkit.core.modules import make_callable
+
+make_callable(__name__, "hfkit.minutes.api:minutes")

@@ -19,3 +19,7 @@ model writes, with an instruction), ``x-id`` (prefix of sequential ids), ``x-uni
 ``x-distribution`` (uniform/normal/lognormal/poisson), ``x-decimals``, ``x-min``/``x-max`` (date ranges),
 ``x-probability`` (booleans), ``x-null-probability`` and ``x-derive`` (email from a name, product, sum, scale).
 """
+
+from hfkit.core.modules import make_callable
+
+make_callable(__name__, "hfkit.synth.api:synth")
