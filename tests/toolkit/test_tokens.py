@@ -70,6 +70,37 @@ def test_pieces_concatenate_to_the_text_for_byte_level_bpe(llama3: str) -> None:
     assert [i for i, _ in found] == tokens.encode(llama3, text)
 
 
+def test_pieces_give_a_split_character_to_the_token_that_completes_it(llama3: str) -> None:
+    found = tokens.pieces(llama3, CORPUS[3])
+    assert "".join(piece for _, piece in found) == CORPUS[3]
+    assert "\ufffd" not in "".join(piece for _, piece in found)
+    assert len(found) > len(CORPUS[3].split())
+
+
+@pytest.mark.parametrize("family", [pytest.param(f, marks=pytest.mark.slow) if f in SLOW_FAMILIES else f
+                                    for f in [*FAMILIES, "gemma3"]])
+def test_pieces_concatenate_to_the_text_in_every_family(family: str, shared_testdata: Path) -> None:
+    reference = _reference(family, shared_testdata)
+    for text in [*CORPUS, "Tokenizers split naïve text differently."]:
+        found = tokens.pieces(reference, text)
+        assert "".join(piece for _, piece in found) == text, (family, text)
+        assert [i for i, _ in found] == tokens.encode(reference, text)
+
+
+@pytest.mark.slow
+def test_sentencepiece_pieces_keep_their_word_spaces(shared_testdata: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    phi3 = _reference("phi3", shared_testdata)
+    text = "Tokenizers split naïve text differently."
+    found = [piece for _, piece in tokens.pieces(phi3, text)]
+    assert found == ["Token", "izers", " split", " na", "ï", "ve", " text", " differently", "."]
+    assert main(["tokens", "pieces", phi3, text]) == 0
+    assert capsys.readouterr().out.strip() == text
+    assert main(["tokens", "compare", f"{phi3},gemma3-270m", text, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert ["".join(piece for _, piece in row["pieces"]) for row in rows] == [text, text]
+
+
 def test_special_tokens_of_smollm2() -> None:
     special = tokens.special_tokens("smollm2")
     assert special["eos"] == ("<|im_end|>", 2)

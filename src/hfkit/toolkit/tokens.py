@@ -138,15 +138,44 @@ def decode(tokenizer: Any, ids: list[int]) -> str:
     if bad:
         raise InputError(f"Token id {bad[0]} is outside the vocabulary (0-{size - 1}).",
                          "Pass ids from this tokenizer.")
+    return _decode_ids(tok, ids)
+
+
+def _decode_ids(tok: Any, ids: list[int]) -> str:
     return str(tok.decode(ids, skip_special_tokens=False, clean_up_tokenization_spaces=False))
 
 
+PIECE_CONTEXT_TOKENS = 8
+UNFINISHED_CHARACTER = "\ufffd"
+
+
+def _token_texts(tok: Any, ids: list[int]) -> list[str]:
+    """Each token's text as it reads inside the sequence, so the texts concatenate back to the decoded text.
+
+    A token decoded alone loses what its neighbours give it: SentencePiece's '▁' word marker is dropped as the
+    first token's prefix space (' text' -> 'text'), and one byte of a multi-byte character decodes to U+FFFD.
+    So each token's text is what it adds to the decoding of the tokens before it (a few tokens of context keep
+    this linear); the bytes of an unfinished character add '' and the token that completes it adds the character.
+    """
+    texts: list[str] = []
+    attributed = 0
+    for end in range(1, len(ids) + 1):
+        start = max(0, attributed - PIECE_CONTEXT_TOKENS)
+        before = _decode_ids(tok, ids[start:attributed])
+        after = _decode_ids(tok, ids[start:end])
+        if end < len(ids) and after.endswith(UNFINISHED_CHARACTER):
+            texts.append("")
+            continue
+        texts.append(after[len(before):] if after.startswith(before) else _decode_ids(tok, ids[attributed:end]))
+        attributed = end
+    return texts
+
+
 def pieces(tokenizer: Any, text: str) -> list[tuple[int, str]]:
-    """(id, text) of each token of ``text``; the texts concatenate back to ``text`` for byte-level tokenizers."""
+    """(id, text) of each token of ``text``; the texts concatenate back to ``text`` (see ``_token_texts``)."""
     tok = _tokenizer(tokenizer)
     ids = encode(tok, text)
-    texts = tok.batch_decode([[i] for i in ids], skip_special_tokens=False, clean_up_tokenization_spaces=False)
-    return list(zip(ids, texts, strict=True))
+    return list(zip(ids, _token_texts(tok, ids), strict=True))
 
 
 def count(tokenizer: Any, text: str) -> int:
