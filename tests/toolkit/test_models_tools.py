@@ -46,6 +46,17 @@ def test_memory_measured_column_matches_the_estimate(tiny_model: TinyModel, caps
         assert row["measured_bytes"] == pytest.approx(row["estimate_bytes"], rel=0.01)
 
 
+def test_memory_resolves_embedded_names_through_the_registry(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["memory", "all-minilm-l6-v2", "--dtypes", "fp32", "--json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert 22_000_000 < row["parameters"] < 23_000_000
+    assert row["measured_bytes"] == pytest.approx(row["estimate_bytes"], rel=0.02)
+    assert main(["memory", "all-minilm", "--json"]) == 1
+    assert "Did you mean all-minilm-l6-v2" in capsys.readouterr().err
+    assert main(["memory", "smollm2"]) == 2
+    assert "see 'hfkit inspect'" in capsys.readouterr().err
+
+
 def test_inspect_transformers_and_gguf(tiny_model: TinyModel, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["inspect", tiny_model("llama-chat"), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)

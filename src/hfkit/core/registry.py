@@ -121,14 +121,31 @@ def resolve(reference: str, *, base_url: str | None = None) -> ResolvedModel:
         from hfkit.core import hub
 
         return resolve_local(hub.fetch(reference), name=reference)
-    raise _unknown(reference)
+    raise unknown_model_error(reference)
+
+
+def local_path(reference: str) -> Path:
+    """Where an embedded model's files are on disk; any other reference as a path (which may not exist)."""
+    path = Path(reference).expanduser()
+    if path.exists() or embedded(reference) is None:
+        return path
+    resolved = resolve(reference)
+    if resolved.path is None:
+        raise InputError(f"The embedded model '{reference}' has no files on disk.", "Pass a local path or hub id.")
+    return resolved.path
+
+
+def unknown_name(reference: str) -> bool:
+    """True for a bare name that is not embedded, not a path and not a hub id (``org/name``)."""
+    return embedded(reference) is None and "/" not in reference and not Path(reference).expanduser().exists()
 
 
 def _looks_like_path(reference: str) -> bool:
     return reference.startswith((".", "/", "~")) or reference.endswith((".gguf", ".bin"))
 
 
-def _unknown(reference: str) -> ModelNotFoundError:
+def unknown_model_error(reference: str) -> ModelNotFoundError:
+    """The error for an unknown model name, suggesting the closest embedded names."""
     close = closest_names(reference)
     hint = f"Did you mean {', '.join(close)}?" if close else ""
     hint += " Run 'hfkit models list' for the embedded models, or pass a local path or a hub id (org/name)."

@@ -38,12 +38,9 @@ class ModelReport:
 
 def inspect_model(reference: str, tree_depth: int = 3) -> ModelReport:
     """Inspect a GGUF file (or embedded GGUF model), a transformers directory or a hub id without loading weights."""
-    from hfkit.core.registry import embedded, resolve
+    from hfkit.core.registry import local_path
 
-    path = Path(reference).expanduser()
-    if not path.exists() and embedded(reference) is not None:
-        resolved = resolve(reference)
-        path = resolved.path if resolved.path is not None else path
+    path = local_path(reference)
     if path.is_file() and path.suffix == ".gguf":
         return inspect_gguf(path, reference)
     from hfkit.toolkit.memory import config_dir

@@ -26,8 +26,12 @@ class MemoryRow:
 
 
 def config_dir(reference: str) -> Path:
-    """A local directory holding config.json for a path or hub id (only config.json is downloaded)."""
-    path = Path(reference).expanduser()
+    """A local directory holding config.json for an embedded name, path or hub id (only config.json is downloaded)."""
+    from hfkit.core.registry import local_path, unknown_model_error, unknown_name
+
+    if unknown_name(reference):
+        raise unknown_model_error(reference)
+    path = local_path(reference)
     if path.is_dir():
         if not (path / "config.json").exists():
             raise InputError(f"'{path}' has no config.json.", "Pass a transformers model directory or hub id.")
@@ -35,8 +39,6 @@ def config_dir(reference: str) -> Path:
     if path.suffix == ".gguf" or path.exists():
         raise InputError(f"'{reference}' is not a transformers model directory.",
                          "For GGUF files the size on disk is the footprint; see 'hfkit inspect'.")
-    if "/" not in reference:
-        raise InputError(f"Model '{reference}' is neither a directory nor a hub id.", "Pass a path or org/name.")
     return _hub_config(reference)
 
 
