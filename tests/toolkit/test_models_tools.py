@@ -145,6 +145,17 @@ def test_a_task_without_a_local_model_names_hub_models(monkeypatch: pytest.Monke
     assert "hfkit models pull Helsinki-NLP/opus-mt-fr-de" in capsys.readouterr().err
 
 
+def test_translation_suggests_each_hub_model_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path))
+    assert main(["pipeline", "translation", "Good morning", "--src", "en", "--tgt", "de"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("Helsinki-NLP/opus-mt-en-de") == 3  # once among the suggestions, twice in the pull hint
+    assert "suitable hub models are Helsinki-NLP/opus-mt-en-de, Helsinki-NLP/opus-mt-en-fr, " in err
+
+
 def test_hfkit_generate_runs_on_a_transformers_model(tiny_model: TinyModel, tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     schema = tmp_path / "schema.json"

@@ -120,10 +120,11 @@ def locate_model(reference: str) -> tuple[Engine, ResolvedModel]:
 
 
 def _suggested(spec: TaskSpec, options: PipelineOptions) -> list[str]:
+    """The task's hub models, the one for the language pair first (each named once)."""
     wanted = list(spec.hub_models)
     if spec.name == "translation" and options.src and options.tgt:
         wanted.insert(0, f"Helsinki-NLP/opus-mt-{options.src}-{options.tgt}")
-    return wanted
+    return list(dict.fromkeys(wanted))
 
 
 def _cached_hub_model(spec: TaskSpec, options: PipelineOptions) -> str | None:
