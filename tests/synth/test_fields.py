@@ -155,3 +155,11 @@ def test_review_text_must_agree_with_the_rating() -> None:
     assert check({"rating": 1, "review_text": happy}) == "inconsistent: review_text sounds positive for rating 1"
     assert check({"rating": 5, "review_text": happy}) is None and check({"rating": 1, "review_text": angry}) is None
     assert check({"rating": 3, "review_text": angry}) is None
+
+
+@pytest.mark.parametrize(("hint", "first"), [("T-", "T-0000001"), ("T_", "T_0000001"), ("T", "T-0000001"),
+                                             ("", "0000001")])
+def test_an_id_prefix_separator_is_not_doubled(hint: str, first: str) -> None:
+    schema = {"type": "object", "properties": {"ticket": {"type": "string", "x-id": hint}}, "required": ["ticket"]}
+    records = synth(schema, 2, options=SAMPLED).records
+    assert [r["ticket"] for r in records] == [first, first[:-1] + "2"]

@@ -190,8 +190,13 @@ def _id(node: dict[str, Any], *_: Any) -> Gen:
     if "integer" in node_types(node):
         start = int(node.get("minimum", 1))
         return lambda d: start + d.index
-    prefix = str(node.get("x-id", "ID"))
-    return lambda d: f"{prefix}-{d.index + 1:07d}"
+    prefix = _id_prefix(str(node.get("x-id", "ID")))
+    return lambda d: f"{prefix}{d.index + 1:07d}"
+
+
+def _id_prefix(prefix: str) -> str:
+    """``x-id`` with a dash before the number, unless it is empty or already ends in a separator ('T-', 'T_')."""
+    return prefix if not prefix or not prefix[-1].isalnum() else f"{prefix}-"
 
 
 def _uuid(node: dict[str, Any], *_: Any) -> Gen:
