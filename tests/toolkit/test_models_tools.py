@@ -103,6 +103,35 @@ def test_bitsandbytes_int8_model_is_saved_and_reloads(tmp_path: Path, tiny_model
     assert isinstance("".join(model.complete(request)), str)
 
 
+def test_an_encoder_is_quantized_as_itself_into_a_folder_with_usual_permissions(tmp_path: Path) -> None:
+    import os
+
+    import torch
+    import transformers
+
+    out = tmp_path / "minilm-int8"
+    assert main(["quantize", "all-minilm-l6-v2", "--type", "int8", "-o", str(out), "--device", "cpu"]) == 0
+    config = json.loads((out / "config.json").read_text())
+    assert config["architectures"] == ["BertModel"] and config["quantization_config"]["load_in_8bit"] is True
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~mask
+    assert {f.stat().st_mode & 0o777 for f in out.iterdir()} == {0o666 & ~mask}
+    model = transformers.AutoModel.from_pretrained(str(out), device_map={"": "cpu"})
+    inputs = transformers.AutoTokenizer.from_pretrained(str(out))("Hello world", return_tensors="pt")
+    with torch.no_grad():
+        assert tuple(model(**inputs).last_hidden_state.shape) == (1, 4, 384)
+
+
+def test_quantizing_an_unsupported_architecture_names_the_supported_ones(
+        tmp_path: Path, tiny_model: TinyModel, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["quantize", tiny_model("wav2vec2"), "--type", "int8", "-o", str(tmp_path / "q"),
+                 "--device", "cpu"]) == 1
+    err = capsys.readouterr().err
+    assert "'Wav2Vec2ForCTC' model, which hfkit cannot quantize" in err and "encoders (e.g. BERT, MiniLM)" in err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_model_too_big_for_memory_is_refused_before_loading(tmp_path: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     huge = _config_dir(tmp_path, num_hidden_layers=400, torch_dtype="float32")

@@ -8,6 +8,7 @@ Each tensor is dequantized to float32 and quantized again, so re-quantizing a qu
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,23 +116,94 @@ def _convert(tensor: Any, target: Any, gguf: Any) -> tuple[Any, Any]:
     return quantize(values, target), target
 
 
+# (architecture names in transformers' modeling_auto, the Auto class that loads them), the first match wins
+AUTO_CLASSES = (
+    ("MODEL_FOR_CAUSAL_LM_MAPPING_NAMES", "AutoModelForCausalLM"),
+    ("MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING_NAMES", "AutoModelForSeq2SeqLM"),
+    ("MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES", "AutoModelForSequenceClassification"),
+    ("MODEL_FOR_TOKEN_CLASSIFICATION_MAPPING_NAMES", "AutoModelForTokenClassification"),
+    ("MODEL_FOR_QUESTION_ANSWERING_MAPPING_NAMES", "AutoModelForQuestionAnswering"),
+    ("MODEL_FOR_MASKED_LM_MAPPING_NAMES", "AutoModelForMaskedLM"),
+    ("MODEL_MAPPING_NAMES", "AutoModel"),
+)
+SUPPORTED_KINDS = ("causal and seq2seq language models, encoders (e.g. BERT, MiniLM) and their sequence/token "
+                   "classification, question answering and masked-LM heads")
+
+
 def save_bitsandbytes(source: str, output: Path, quantization: str = "int8", device: str = "auto") -> Path:
-    """Load a transformers causal LM quantized by bitsandbytes (int8 or nf4) and save it with its tokenizer."""
+    """Load a transformers model (with the Auto class of its architecture) quantized by bitsandbytes (int8 or nf4)
+    and save it, with its tokenizer when it has one, as a folder with the usual permissions."""
     import shutil
     import tempfile
 
-    from hfkit.backends.transformers import load_causal_lm
-    from hfkit.core.registry import resolve
-
-    model, tokenizer = load_causal_lm(resolve(source), device=device, dtype="fp16", quantization=quantization)
+    if output.exists():
+        raise InputError(f"'{output}' already exists.", "Pass a new --output directory.")
+    model, tokenizer = _load_quantized(source, quantization, device)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
     try:
         model.save_pretrained(str(staging))
-        tokenizer.save_pretrained(str(staging))
+        if tokenizer is not None:
+            tokenizer.save_pretrained(str(staging))
+        _give_usual_permissions(staging)
         if output.exists():
             raise InputError(f"'{output}' already exists.", "Pass a new --output directory.")
         staging.rename(output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return output
+
+
+def _load_quantized(source: str, quantization: str, device: str) -> tuple[Any, Any]:
+    """(model, tokenizer or None) of a transformers model directory, embedded name or hub id, quantized on load."""
+    from hfkit.backends.transformers import check_fits, quantization_config, quiet, torch_device
+    from hfkit.core.config import cpu_threads
+    from hfkit.core.registry import resolve
+
+    resolved = resolve(source)
+    if resolved.format not in ("transformers", "sentence-transformers") or resolved.path is None:
+        raise UnsupportedModelError(f"'{source}' is a {resolved.format} model, not a transformers model.",
+                                    f"bitsandbytes quantization takes {SUPPORTED_KINDS}; GGUF takes --type Q4_0 etc.")
+    import torch
+    import transformers
+
+    quiet(transformers)
+    torch.set_num_threads(cpu_threads())
+    auto = auto_class_for(transformers, transformers.AutoConfig.from_pretrained(str(resolved.path)), source)
+    device = torch_device(device)
+    config = quantization_config(quantization, device)
+    check_fits(str(resolved.path), quantization, device)
+    model = auto.from_pretrained(str(resolved.path), dtype=torch.float16, quantization_config=config,
+                                 device_map="auto" if device == "cuda" else {"": "cpu"})
+    return model, _tokenizer_if_any(transformers, resolved.path)
+
+
+def auto_class_for(transformers: Any, config: Any, name: str) -> Any:
+    """The Auto class that loads the architecture config.json names: AutoModel for a bare encoder such as BertModel,
+    AutoModelForCausalLM only for a causal LM; anything else is a clear error naming what is supported."""
+    from transformers.models.auto import modeling_auto
+
+    architecture = (getattr(config, "architectures", None) or [""])[0]
+    for mapping, auto in AUTO_CLASSES:
+        names = getattr(modeling_auto, mapping, {}).values()
+        if any(architecture == n or (isinstance(n, tuple) and architecture in n) for n in names):
+            return getattr(transformers, auto)
+    found = f"a '{architecture}' model" if architecture else "a model whose config.json names no architecture"
+    raise UnsupportedModelError(f"'{name}' is {found}, which hfkit cannot quantize with bitsandbytes.",
+                                f"Pass one of: {SUPPORTED_KINDS}.")
+
+
+def _tokenizer_if_any(transformers: Any, path: Path) -> Any:
+    try:
+        return transformers.AutoTokenizer.from_pretrained(str(path))
+    except (OSError, ValueError):
+        return None
+
+
+def _give_usual_permissions(folder: Path) -> None:
+    """mkdtemp makes its folder 0700 (and some writers make 0600 files): give what the umask allows, as files get."""
+    mask = os.umask(0)
+    os.umask(mask)
+    folder.chmod(0o777 & ~mask)
+    for path in folder.rglob("*"):
+        path.chmod((0o777 if path.is_dir() else 0o666) & ~mask)
