@@ -74,3 +74,37 @@ def test_ctrl_c_keeps_the_checkpoint_and_says_how_to_resume(tmp_path: Path) -> N
     err = proc.stderr.read().decode() if proc.stderr else ""
     assert "--resume" in err and "Traceback" not in err
     assert not out.exists() and checkpoint_path(out).exists()
+
+
+def _default_sigint() -> None:
+    """A child started from a shell that ignores SIGINT (a background job) would ignore Ctrl-C too."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _interrupt(tmp_path: Path, after_start: float | None, after_checkpoint: float | None) -> tuple[int, str]:
+    out = tmp_path / "reviews.jsonl"
+    args = ["product_reviews", "-n", "20", "--seed", "4", "--batch-size", "2", "-o", str(out), "--overwrite"]
+    proc = subprocess.Popen([sys.executable, "-m", "hfkit.cli.main", "synth", *args], cwd=tmp_path,
+                            env={**os.environ, "HFKIT_THREADS": "1"}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, preexec_fn=_default_sigint)
+    if after_start is not None:
+        time.sleep(after_start)
+    else:
+        deadline = time.time() + 120
+        while time.time() < deadline and proc.poll() is None and not checkpoint_path(out).exists():
+            time.sleep(0.01)
+        time.sleep(after_checkpoint or 0.0)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    code = proc.wait(timeout=120)
+    return code, proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+
+
+@pytest.mark.slow  # about 40 s: six runs of the embedded language model, each interrupted
+@pytest.mark.parametrize(("after_start", "after_checkpoint"), [(1.0, None), (None, 0.0), (None, 0.2), (None, 0.5),
+                                                               (None, 0.9), (None, 1.4)])
+def test_ctrl_c_while_the_language_model_loads_or_writes_exits_cleanly_with_130(
+        tmp_path: Path, after_start: float | None, after_checkpoint: float | None) -> None:
+    code, err = _interrupt(tmp_path, after_start, after_checkpoint)
+    assert "FATAL" not in err and "Traceback" not in err, err
+    assert code == 130 and "--resume" in err, err

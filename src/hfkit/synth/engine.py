@@ -144,10 +144,18 @@ class Engine:
         if self.writer is None:
             yield from sampled
         elif self.settings.concurrency > 1:
-            with ThreadPoolExecutor(self.settings.concurrency) as pool:
-                yield from pool.map(self._write, sampled)
+            yield from self._written_in_parallel(sampled)
         else:
             yield from map(self._write, sampled)
+
+    def _written_in_parallel(self, sampled: list[Candidate]) -> Iterator[Candidate]:
+        """``_write`` on ``concurrency`` threads; on Ctrl-C the records not started are dropped, and the ones being
+        written finish (their model calls end) before the interrupt goes on."""
+        pool = ThreadPoolExecutor(self.settings.concurrency)
+        try:
+            yield from pool.map(self._write, sampled)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def sample(self, draw: int) -> Candidate:
         """Draw ``draw``'s sampled values (text fields still empty when a model writes them)."""
