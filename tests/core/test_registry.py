@@ -147,3 +147,20 @@ def test_atomic_outputs_get_normal_permissions(tmp_path: Path) -> None:
         os.umask(old)
     assert target.read_text() == "hello" and (target.stat().st_mode & 0o777) == 0o644
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_build_once_folders_get_normal_permissions(tmp_path: Path) -> None:
+    from hfkit.core.atomic import build_once
+
+    def build_in_the_staging_folder(staging: Path) -> Path:
+        (staging / "model.bin").write_bytes(b"x")
+        return staging
+
+    old = os.umask(0o022)
+    try:
+        target = build_once(tmp_path / "models" / "tiny", build_in_the_staging_folder)
+    finally:
+        os.umask(old)
+    assert (target.stat().st_mode & 0o777) == 0o755
+    assert ((target / "model.bin").stat().st_mode & 0o777) == 0o644
+    assert sorted(p.name for p in target.parent.iterdir()) == ["tiny", "tiny.lock"]

@@ -60,9 +60,17 @@ def build_once(target: Path, build: Callable[[Path], Path]) -> Path:
     with FileLock(str(target) + ".lock"):
         if target.exists():
             return target
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        staging = _staging_dir(target)
         try:
             os.replace(build(staging), target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _staging_dir(target: Path) -> Path:
+    """An empty folder beside ``target`` with the usual permissions (mkdtemp makes it 0700), since a build may
+    rename the folder itself onto ``target``."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    os.chmod(staging, 0o777 & ~_umask())
+    return staging
