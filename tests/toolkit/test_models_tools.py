@@ -69,6 +69,22 @@ def test_inspect_transformers_and_gguf(tiny_model: TinyModel, capsys: pytest.Cap
     assert {"Q4_1", "F32"} <= set(gguf["tensor_types"])
 
 
+MINILM_BERT_MODEL_PARAMETERS = 22_713_216  # BertModel with its pooler; BertLMHeadModel has a head and no pooler
+
+
+def test_memory_and_inspect_load_an_encoder_as_itself_not_as_a_causal_lm(capfd: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", "all-minilm-l6-v2", "--json"]) == 0
+    report = json.loads(capfd.readouterr().out)
+    assert report["tree"].startswith("BertModel: BertModel") and "pooler: BertPooler" in report["tree"]
+    assert (report["parameters"], report["tensor_types"]["head"]) == (MINILM_BERT_MODEL_PARAMETERS, 0)
+    assert main(["memory", "all-minilm-l6-v2", "--dtypes", "fp32", "--json"]) == 0
+    out, err = capfd.readouterr()
+    [row] = json.loads(out)
+    assert row["parameters"] == MINILM_BERT_MODEL_PARAMETERS
+    assert 0 <= row["measured_bytes"] - 4 * MINILM_BERT_MODEL_PARAMETERS <= 8192  # plus the position id buffers
+    assert "BertLMHeadModel" not in err and "is_decoder" not in err, err
+
+
 @pytest.mark.slow  # about 30 s: dequantizes and re-quantizes all 272 tensors of SmolLM2
 def test_quantize_gguf_to_q8_0_runs_in_llama_cpp(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "smollm2-q8_0.gguf"

@@ -328,14 +328,42 @@ def parameter_groups(model_dir: str) -> dict[str, int]:
     return _groups(model, torch)
 
 
+# (architecture names in transformers' modeling_auto, the Auto class that loads them), the first match wins
+AUTO_CLASSES = (
+    ("MODEL_FOR_CAUSAL_LM_MAPPING_NAMES", "AutoModelForCausalLM"),
+    ("MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING_NAMES", "AutoModelForSeq2SeqLM"),
+    ("MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES", "AutoModelForSequenceClassification"),
+    ("MODEL_FOR_TOKEN_CLASSIFICATION_MAPPING_NAMES", "AutoModelForTokenClassification"),
+    ("MODEL_FOR_QUESTION_ANSWERING_MAPPING_NAMES", "AutoModelForQuestionAnswering"),
+    ("MODEL_FOR_MASKED_LM_MAPPING_NAMES", "AutoModelForMaskedLM"),
+    ("MODEL_MAPPING_NAMES", "AutoModel"),
+)
+
+
+def config_architecture(config: Any) -> str:
+    """The first architecture config.json names ('' when it names none)."""
+    return str((getattr(config, "architectures", None) or [""])[0])
+
+
+def architecture_auto_class(transformers: Any, config: Any) -> Any | None:
+    """The Auto class whose mapping lists ``config``'s architecture (AutoModel for a bare encoder such as BertModel,
+    AutoModelForCausalLM for a causal LM), or None when config.json names none that these Auto classes load."""
+    from transformers.models.auto import modeling_auto
+
+    architecture = config_architecture(config)
+    for mapping, auto in AUTO_CLASSES:
+        names = getattr(modeling_auto, mapping, {}).values()
+        if any(architecture == n or (isinstance(n, tuple) and architecture in n) for n in names):
+            return getattr(transformers, auto)
+    return None
+
+
 def auto_class(transformers: Any, config: Any) -> Any:
-    """The Auto class that builds ``config``'s architecture with its head (causal LM, seq2seq, or the bare model)."""
-    arch = (getattr(config, "architectures", None) or [""])[0]
-    for auto in (transformers.AutoModelForCausalLM, transformers.AutoModelForSeq2SeqLM,
-                 transformers.AutoModelForSequenceClassification, transformers.AutoModelForTokenClassification,
-                 transformers.AutoModelForQuestionAnswering):
-        if arch in {cls.__name__ for cls in auto._model_mapping.values()}:
-            return auto
+    """The Auto class that builds ``config``'s architecture with its head; a config that names no known
+    architecture gets a causal or seq2seq LM when its model type has one, else the bare model."""
+    by_architecture = architecture_auto_class(transformers, config)
+    if by_architecture is not None:
+        return by_architecture
     for auto in (transformers.AutoModelForCausalLM, transformers.AutoModelForSeq2SeqLM):
         if type(config) in auto._model_mapping:
             return auto

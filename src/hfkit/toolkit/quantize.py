@@ -116,16 +116,6 @@ def _convert(tensor: Any, target: Any, gguf: Any) -> tuple[Any, Any]:
     return quantize(values, target), target
 
 
-# (architecture names in transformers' modeling_auto, the Auto class that loads them), the first match wins
-AUTO_CLASSES = (
-    ("MODEL_FOR_CAUSAL_LM_MAPPING_NAMES", "AutoModelForCausalLM"),
-    ("MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING_NAMES", "AutoModelForSeq2SeqLM"),
-    ("MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES", "AutoModelForSequenceClassification"),
-    ("MODEL_FOR_TOKEN_CLASSIFICATION_MAPPING_NAMES", "AutoModelForTokenClassification"),
-    ("MODEL_FOR_QUESTION_ANSWERING_MAPPING_NAMES", "AutoModelForQuestionAnswering"),
-    ("MODEL_FOR_MASKED_LM_MAPPING_NAMES", "AutoModelForMaskedLM"),
-    ("MODEL_MAPPING_NAMES", "AutoModel"),
-)
 SUPPORTED_KINDS = ("causal and seq2seq language models, encoders (e.g. BERT, MiniLM) and their sequence/token "
                    "classification, question answering and masked-LM heads")
 
@@ -181,13 +171,12 @@ def _load_quantized(source: str, quantization: str, device: str) -> tuple[Any, A
 def auto_class_for(transformers: Any, config: Any, name: str) -> Any:
     """The Auto class that loads the architecture config.json names: AutoModel for a bare encoder such as BertModel,
     AutoModelForCausalLM only for a causal LM; anything else is a clear error naming what is supported."""
-    from transformers.models.auto import modeling_auto
+    from hfkit.backends.transformers import architecture_auto_class, config_architecture
 
-    architecture = (getattr(config, "architectures", None) or [""])[0]
-    for mapping, auto in AUTO_CLASSES:
-        names = getattr(modeling_auto, mapping, {}).values()
-        if any(architecture == n or (isinstance(n, tuple) and architecture in n) for n in names):
-            return getattr(transformers, auto)
+    auto = architecture_auto_class(transformers, config)
+    if auto is not None:
+        return auto
+    architecture = config_architecture(config)
     found = f"a '{architecture}' model" if architecture else "a model whose config.json names no architecture"
     raise UnsupportedModelError(f"'{name}' is {found}, which hfkit cannot quantize with bitsandbytes.",
                                 f"Pass one of: {SUPPORTED_KINDS}.")
