@@ -56,3 +56,18 @@ def test_qmsum_summary_tells_topics_in_order_from_the_talk(shared_testdata: Path
             said = re.sub(r"\b(?:the group|they|their|them|themselves)(?:'\w+)?\b", "", sentence.partition(" said that ")[2])
             assert supports(talk, said, 0.9), sentence
     assert 80 <= len(summary.split()) <= 160
+
+
+def test_reported_speech_keeps_verbs_in_agreement_with_the_group() -> None:
+    from hfkit.core.types import Segment
+    from hfkit.minutes.narrative import reported
+    from hfkit.minutes.nlp import split_sentences
+
+    def told(text: str) -> str:
+        return reported(split_sentences([Segment(id=0, start=0.0, end=5.0, text=text, speaker="Bob")])[0])
+
+    assert told("If we fix the mobile test this week, we can ship on March 20.") == (
+        "Bob said that if the group fixes the mobile test this week, the group can ship on March 20.")
+    assert told("We are ready and we have the budget.") == "Bob said that the group is ready and the group has the budget."
+    assert told("We decided to try, so we try it.") == "Bob said that the group decided to try, so the group tries it."
+    assert "they're" in told("I think we're done.")

@@ -68,8 +68,30 @@ def reported(sentence: Sentence) -> str:
     text = text if text.endswith((".", "?", "!")) else f"{text}."
     if not sentence.speaker:
         return text
-    shifted = _FIRST_PERSON.sub(lambda m: THIRD_PERSON[m.group(0).lower()], text)
+    shifted = _FIRST_PERSON.sub(lambda m: THIRD_PERSON[m.group(0).lower()], _agree_with_group(text))
     return f"{capitalised(who(sentence.speaker))} said that {shifted[:1].lower()}{shifted[1:]}"
+
+
+def _agree_with_group(text: str) -> str:
+    """Present-tense verbs whose subject is "we" made singular, since "we" becomes "the group": "we fix" -> "fixes"."""
+    doc = load_spacy()(text)
+    verbs = {t.head.i for t in doc if t.lower_ == "we" and t.dep_ == "nsubj" and t.head.tag_ == "VBP" and t.head.i > t.i}
+    return "".join((_singular(t.text) if t.i in verbs else t.text) + t.whitespace_ for t in doc)
+
+
+def _singular(verb: str) -> str:
+    """Third person singular of a present-tense verb: are -> is, have -> has, fix -> fixes, try -> tries."""
+    irregular = {"are": "is", "have": "has", "do": "does", "go": "goes"}
+    lower = verb.lower()
+    if lower.startswith("'"):  # "we're", "we've" become "they're", "they've"
+        return verb
+    if lower in irregular:
+        return irregular[lower]
+    if lower.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return f"{verb}es"
+    if lower.endswith("y") and lower[-2:-1] not in "aeiou":
+        return f"{verb[:-1]}ies"
+    return f"{verb}s"
 
 
 def listed(items: Sequence[str]) -> str:
