@@ -11,6 +11,7 @@ from typing import Any
 
 from hfkit.core import audio
 from hfkit.core.errors import InputError, MissingDependencyError
+from hfkit.core.memory import release_freed_memory
 from hfkit.core.registry import resolve
 from hfkit.core.types import Segment, TranscriptionInfo
 from hfkit.minutes import grounded, render, speakers, transcript
@@ -109,10 +110,12 @@ def _transcribe(path: Path, options: MinutesOptions, on_progress: Progress,
             speakers_job.stop.set()
         raise
     on_progress("speech", duration, duration)
+    release_freed_memory()
     info = TranscriptionInfo(str(path), language, 1.0, duration, transcriber.name, {"word_timestamps": True})
     if diarizer is not None:
         speakers_job = speakers_job or _diarize_in_background(diarizer, samples, options, on_progress)
         turns = speakers_job.result()
+        release_freed_memory()
         on_progress("speakers", 1, 1)
         segments = speakers.assign_speakers(segments, turns) if segments else segments
     if checkpoint:
@@ -249,6 +252,7 @@ def minutes(source: str | Path, *, options: MinutesOptions | None = None,
             raise InputError("The llm engine needs a chat model.", "Pass --llm MODEL, e.g. --llm smollm2-135m-instruct.")
         resolve(options.llm, base_url=options.base_url)  # an unknown model fails now, not after transcription
     info, segments = load_source(path, options, report, on_segment or _ignore)
+    release_freed_memory()  # the decoded recording is gone: its pages go back before the language models load
     report("minutes", 0, 1)
     duration = max(info.duration, max((s.end for s in segments), default=0.0))
     result, named = make_minutes(segments, duration, options)
