@@ -1,8 +1,18 @@
-"""GGUF models through llama.cpp's server core (xllamacpp), in process."""
+"""GGUF models through llama.cpp's server core (xllamacpp), in process.
+
+Ctrl-C safety. Replies stream from a worker thread that sits in llama.cpp's native code and calls back into Python
+once per token; if the interpreter shut down while that thread was still in there, its next callback would be torn
+down by pthread_exit inside C++ code and abort the process ("FATAL: exception not rethrown") instead of exiting
+with 130. So a closed stream (Ctrl-C, or a consumer that stops iterating) waits for its worker, which stops at its
+next token, and a stream left open at exit stops at its next token too (the worker is not a daemon thread and sees
+the main thread has ended). Loading holds Ctrl-C until the server's loop runs (see ``_start_server``).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import queue
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -36,7 +46,7 @@ class LlamaCppChatModel(ChatModel):
         params.warmup = False
         params.verbosity = -1
         params.n_gpu_layers = 0 if device == "cpu" else -1
-        self._server = xllamacpp.Server(params)
+        self._server = _start_server(xllamacpp, params)
         self._lock = threading.Lock()
 
     def complete(self, request: ChatRequest, usage: Usage | None = None) -> Iterator[str]:
@@ -56,12 +66,12 @@ class LlamaCppChatModel(ChatModel):
 
         def on_chunk(chunk: dict[str, Any]) -> bool:
             pieces.put(chunk)
-            return stop.is_set()
+            return stop.is_set() or not threading.main_thread().is_alive()  # True stops llama.cpp
 
         def run() -> None:
             try:
                 with self._lock:
-                    result = handler(body, on_chunk)
+                    result = None if stop.is_set() else handler(body, on_chunk)
                 if isinstance(result, dict) and "error" in result:
                     pieces.put(result)
             except ValueError as exc:
@@ -71,11 +81,14 @@ class LlamaCppChatModel(ChatModel):
             finally:
                 pieces.put(_DONE)
 
-        threading.Thread(target=run, daemon=True).start()
+        # not a daemon: the interpreter waits for it at exit, and it stops at its next token once the main thread ends
+        worker = threading.Thread(target=run, name="llama.cpp stream")
+        worker.start()
         try:
             yield from _drain(pieces, usage, kind, self.context_size)
         finally:
             stop.set()
+            join_through_ctrl_c(worker)
 
     def count_tokens(self, text: str) -> int:
         result = self._server.handle_completions({"prompt": text, "max_tokens": 0, "n_predict": 0})
@@ -83,6 +96,51 @@ class LlamaCppChatModel(ChatModel):
 
     def close(self) -> None:
         self._server = None
+
+
+def _start_server(xllamacpp: Any, params: Any) -> Any:
+    """Build the llama.cpp server with Ctrl-C held until its loop thread serves requests.
+
+    The constructor returns once the model is loaded, just before its loop starts; a KeyboardInterrupt at that
+    moment would drop the server, whose destructor stops a loop that has not started yet and then waits for it
+    forever. The loop answers a metrics query, so after one the server can be dropped safely.
+    """
+    params.endpoint_metrics = True
+    with ctrl_c_held():
+        server = xllamacpp.Server(params)
+        server.handle_metrics()
+    return server
+
+
+@contextlib.contextmanager
+def ctrl_c_held() -> Iterator[None]:
+    """Hold SIGINT until the block ends, then deliver it to the handler that was there before.
+
+    Only the main thread can change handlers, and only it gets KeyboardInterrupt, so elsewhere this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+    if received:
+        signal.raise_signal(signal.SIGINT)
+
+
+def join_through_ctrl_c(thread: threading.Thread) -> None:
+    """Wait until ``thread`` has ended, even through Ctrl-C, which is raised afterwards."""
+    interrupted = False
+    while thread.is_alive():
+        try:
+            thread.join()
+        except KeyboardInterrupt:
+            interrupted = True
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def _drain(pieces: queue.Queue[Any], usage: Usage | None, kind: str, n_ctx: int) -> Iterator[str]:
