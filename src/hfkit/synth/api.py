@@ -19,7 +19,6 @@ from hfkit.synth import formats
 from hfkit.synth.checkpoint import Checkpoint, checkpoint_path
 from hfkit.synth.engine import Engine, EngineSettings, State
 from hfkit.synth.fields import compile_plan
-from hfkit.synth.llm import interrupt_deferred
 from hfkit.synth.report import build_report, versions
 from hfkit.synth.schema import spec_hash
 from hfkit.synth.sources import Spec, resolve_spec
@@ -214,6 +213,5 @@ def chat_model(options: SynthOptions) -> ChatModel:
     key = (str(options.llm), options.base_url)
     with _MODELS_LOCK:
         if key not in _MODELS:
-            with interrupt_deferred():
-                _MODELS[key] = load_chat_model(str(options.llm), base_url=options.base_url, context_size=4096)
+            _MODELS[key] = load_chat_model(str(options.llm), base_url=options.base_url, context_size=4096)
         return _MODELS[key]

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import signal
-import threading
-import time
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from string import Template
@@ -49,55 +44,6 @@ def set_path(record: dict[str, Any], path: FieldPath, value: Any) -> None:
     for key in path[:-1]:
         target = target[key]
     target[path[-1]] = value
-
-
-NATIVE_SETTLE_SECONDS = 30.0
-
-
-@contextlib.contextmanager
-def model_threads_end_before_interrupt(timeout: float = NATIVE_SETTLE_SECONDS) -> Iterator[None]:
-    """On Ctrl-C, wait for the threads started inside the block before the KeyboardInterrupt goes on.
-
-    The embedded llama.cpp model streams from a background thread that runs in native code and calls back into
-    Python for each token. Ctrl-C closes the stream, and that thread stops at its next token; if the interpreter
-    shut down before then, the callback's thread would be torn down by pthread_exit inside C++ code, which
-    aborts the process ("FATAL: exception not rethrown") instead of exiting with 130.
-    """
-    before = set(threading.enumerate())
-    try:
-        yield
-    except KeyboardInterrupt:
-        deadline = time.monotonic() + timeout
-        for thread in set(threading.enumerate()) - before:
-            thread.join(max(0.0, deadline - time.monotonic()))
-        raise
-
-
-@contextlib.contextmanager
-def interrupt_deferred() -> Iterator[None]:
-    """Hold Ctrl-C until the block ends, then raise it (main thread only; elsewhere signals cannot be caught).
-
-    A KeyboardInterrupt raised while the embedded llama.cpp server is being built destroys it at once, before its
-    loop thread has started, and that destructor then waits forever for the loop; a deferred Ctrl-C lets the
-    server finish starting, so the interrupt exits cleanly.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, _frame: received.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
-    if received:
-        raise KeyboardInterrupt
-
-
-def ask_json(model: ChatModel, request: ChatRequest, retries: int = 3, usage: Usage | None = None) -> Any:
-    """``generate_json`` whose Ctrl-C waits for the model's native call to end (see above)."""
-    with model_threads_end_before_interrupt():
-        return generate_json(model, request, retries=retries, usage=usage)
 
 
 class TextWriter:
@@ -142,7 +88,7 @@ class TextWriter:
         request = ChatRequest(messages=[ChatMessage(role="user", content=text)], options=options)
         step = Usage()
         try:
-            return ask_json(self.model, request, retries=2, usage=step)
+            return generate_json(self.model, request, retries=2, usage=step)
         finally:
             usage.prompt_tokens += step.prompt_tokens
             usage.completion_tokens += step.completion_tokens

@@ -7,7 +7,8 @@ from typing import Any
 
 from hfkit.backends.base import ChatModel
 from hfkit.core.types import ChatMessage, ChatRequest, GenerationOptions
-from hfkit.synth.llm import ask_json, prompt
+from hfkit.generation.structured import generate_json
+from hfkit.synth.llm import prompt
 
 # What each proposed field kind becomes in JSON Schema (with hfkit's generation hints).
 KIND_NODES: dict[str, dict[str, Any]] = {
@@ -54,7 +55,7 @@ def propose_schema(description: str, model: ChatModel, seed: int = 0) -> dict[st
     """Ask ``model`` for field specifications of ``description`` (grammar-constrained) and build a JSON Schema."""
     options = GenerationOptions(max_tokens=1200, temperature=0.3, seed=seed, json_schema=PROPOSAL)
     text = prompt("propose").substitute(description=description)
-    proposal = ask_json(model, ChatRequest(messages=[ChatMessage(role="user", content=text)], options=options))
+    proposal = generate_json(model, ChatRequest(messages=[ChatMessage(role="user", content=text)], options=options))
     return to_schema(description, proposal)
 
 
