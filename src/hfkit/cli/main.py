@@ -60,9 +60,9 @@ def report(exc: BaseException) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    _register_commands()
-    command = typer.main.get_command(app)
     try:
+        _register_commands()  # inside the try: Ctrl-C while the command modules import exits 130 too
+        command = typer.main.get_command(app)
         result = command.main(args=argv if argv is not None else sys.argv[1:], prog_name="hfkit", standalone_mode=False)
         if result == 130:  # Typer turns Ctrl-C into an exit code of 130
             return report(KeyboardInterrupt())
