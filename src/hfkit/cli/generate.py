@@ -9,8 +9,9 @@ from typing import Annotated, Any
 import typer
 
 from hfkit.cli.common import console, emit, stdout
+from hfkit.core.paths import read_stdin
 from hfkit.core.types import ChatMessage, ChatRequest, GenerationOptions, Usage
-from hfkit.generation.api import DEFAULT_CHAT_MODEL, generate, get_chat_model
+from hfkit.generation.api import DEFAULT_CHAT_MODEL, check_prompt, generate, get_chat_model
 from hfkit.generation.structured import generate_json, load_schema
 
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Embedded name, .gguf path, hub id or openai:<model>.")]
@@ -35,7 +36,7 @@ def generate_command(
 ) -> None:
     """Generate text from a prompt, streaming tokens as they come."""
     if prompt == "-":
-        prompt = typer.get_text_stream("stdin").read()
+        prompt = read_stdin()
     options: dict[str, Any] = {"max_tokens": max_tokens, "temperature": temperature, "seed": seed}
     usage = Usage()
     if json_schema is not None:
@@ -52,6 +53,7 @@ def generate_command(
 
 def _json_reply(prompt: str, model: str, system: str | None, base_url: str | None, schema: dict[str, Any],
                 options: dict[str, Any], usage: Usage) -> Any:
+    check_prompt(prompt)
     messages = ([ChatMessage(role="system", content=system)] if system else []) + [ChatMessage(role="user", content=prompt)]
     request = ChatRequest(messages=messages, options=GenerationOptions(json_schema=schema, **options))
     return generate_json(get_chat_model(model, base_url=base_url), request, usage=usage)

@@ -7,8 +7,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from hfkit.backends.base import ChatModel, load_chat_model
-from hfkit.core.errors import UnsupportedModelError
+from hfkit.core.errors import InputError, UnsupportedModelError
 from hfkit.core.types import ChatMessage, ChatRequest, GenerationOptions, Usage
+from hfkit.generation.schema_check import check_satisfiable
 
 DEFAULT_CHAT_MODEL = "smollm2-135m-instruct"
 _CACHE: dict[tuple[str, bool, int | None, str | None], ChatModel] = {}
@@ -28,15 +29,16 @@ def get_chat_model(model: str | None = None, *, chat: bool = True, context_size:
 def chat(messages: Sequence[ChatMessage | dict[str, str]], *, model: str | None = None, base_url: str | None = None,
          usage: Usage | None = None, **options: Any) -> Iterator[str]:
     """Stream the reply to a conversation. ``options`` are :class:`GenerationOptions` fields."""
-    chat_model = get_chat_model(model, base_url=base_url)
+    opts = _checked(GenerationOptions(**options))
     msgs = [m if isinstance(m, ChatMessage) else ChatMessage.model_validate(m) for m in messages]
-    return chat_model.complete(ChatRequest(messages=msgs, options=GenerationOptions(**options)), usage)
+    return get_chat_model(model, base_url=base_url).complete(ChatRequest(messages=msgs, options=opts), usage)
 
 
 def generate(prompt: str, *, model: str | None = None, system: str | None = None, raw: bool = False,
              base_url: str | None = None, usage: Usage | None = None, **options: Any) -> Iterator[str]:
     """Stream a reply to ``prompt``; ``raw=True`` continues the text without a chat template (base models)."""
-    opts = GenerationOptions(**options)
+    check_prompt(prompt)
+    opts = _checked(GenerationOptions(**options))
     if raw:
         chat_model = get_chat_model(model, chat=False, base_url=base_url)
         complete_raw = getattr(chat_model, "complete_raw", None)
@@ -45,3 +47,16 @@ def generate(prompt: str, *, model: str | None = None, system: str | None = None
         return complete_raw(prompt, opts, usage)  # type: ignore[no-any-return]
     messages = ([ChatMessage(role="system", content=system)] if system else []) + [ChatMessage(role="user", content=prompt)]
     return get_chat_model(model, base_url=base_url).complete(ChatRequest(messages=messages, options=opts), usage)
+
+
+def _checked(options: GenerationOptions) -> GenerationOptions:
+    """``options`` once its JSON schema (if any) is known to be satisfiable and bounded, before a model loads."""
+    if options.json_schema is not None:
+        check_satisfiable(options.json_schema)
+    return options
+
+
+def check_prompt(prompt: str) -> None:
+    """Refuse an empty or blank prompt (a model would only make something up)."""
+    if not prompt.strip():
+        raise InputError("The prompt is empty.", "Pass some text to continue or answer.")

@@ -9,21 +9,27 @@ from typing import Any
 from hfkit.backends.base import ChatModel
 from hfkit.core.errors import GenerationError, InputError, SchemaError
 from hfkit.core.types import ChatRequest, Usage
+from hfkit.generation.schema_check import check_satisfiable
 
 
 def load_schema(path: Path) -> dict[str, Any]:
-    """Read and check a JSON Schema file."""
-    if not path.is_file():
-        raise InputError(f"Schema file '{path}' does not exist.", "Check the path.")
-    try:
-        schema = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise SchemaError(
-            f"Schema file '{path}' is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).",
-            "Fix the JSON syntax.",
-        ) from exc
-    check_schema(schema, str(path))
+    """Read a JSON Schema file and check it is valid, bounded and satisfiable (before any model loads)."""
+    from hfkit.core.paths import read_text
+
+    schema = parse_json(read_text(path, "Schema file"), f"Schema file '{path}'")
+    check_satisfiable(schema, f"Schema file '{path}'")
     return schema  # type: ignore[no-any-return]
+
+
+def parse_json(text: str, where: str) -> Any:
+    """``json.loads`` with errors as one sentence naming ``where`` (too-deep nesting included)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SchemaError(f"{where} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).",
+                          "Fix the JSON syntax.") from exc
+    except RecursionError as exc:
+        raise SchemaError(f"{where} is nested too deeply to read.", "Flatten it.") from exc
 
 
 def check_schema(schema: Any, where: str = "the schema") -> None:
@@ -58,6 +64,7 @@ def generate_json(model: ChatModel, request: ChatRequest, retries: int = 3, usag
     schema = request.options.json_schema
     if schema is None:
         raise InputError("generate_json needs options.json_schema.", "Pass a schema.")
+    check_satisfiable(schema)
     problems: list[str] = []
     for attempt in range(retries + 1):
         attempt_request = _reseeded(request, attempt)

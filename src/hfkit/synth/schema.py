@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from hfkit.core.errors import SchemaError
-from hfkit.generation.structured import check_schema
+from hfkit.generation.schema_check import check_satisfiable
 
 # Keywords the generator cannot satisfy by construction; named in the error.
 UNSUPPORTED = (
@@ -22,7 +22,7 @@ GENERATED_STRING_HINTS = ("enum", "const", "x-faker", "x-llm", "x-id", "x-derive
 
 def prepare(schema: Any, where: str = "the schema") -> dict[str, Any]:
     """Check ``schema`` (JSON Schema 2020-12), inline local ``$ref``s and reject unsupported features."""
-    check_schema(schema, where)
+    check_satisfiable(schema, where)
     inlined: dict[str, Any] = _inline(copy.deepcopy(schema), schema, ())
     if inlined.get("type") != "object" or not isinstance(inlined.get("properties"), dict) or not inlined["properties"]:
         raise SchemaError(f"{where} must describe an object with 'properties'.",

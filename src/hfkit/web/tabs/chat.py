@@ -11,7 +11,7 @@ import gradio as gr
 from hfkit.core.errors import InputError
 from hfkit.core.types import ChatMessage
 from hfkit.generation.api import chat
-from hfkit.generation.structured import check_schema
+from hfkit.generation.schema_check import check_satisfiable
 from hfkit.web.common import WebContext, guard_stream
 
 History = list[dict[str, Any]]
@@ -46,7 +46,7 @@ def json_schema(enabled: bool, text: str) -> dict[str, Any] | None:
     except json.JSONDecodeError as exc:
         where = f"{exc.msg} at line {exc.lineno}"
         raise InputError(f"The JSON schema does not parse ({where}).", "Fix the schema.") from exc
-    check_schema(schema, "The JSON schema")
+    check_satisfiable(schema, "The JSON schema")
     return schema  # type: ignore[no-any-return]
 
 
