@@ -47,6 +47,7 @@ class SynthOptions(BaseModel):
     attempts_per_record: int = Field(default=5, ge=1, le=100)
     max_records: int = Field(default=1_000_000, ge=1)
     csv_nested: str = Field(default="flatten", pattern="^(flatten|json)$")
+    optional_rate: float | None = Field(default=None, ge=0.0, le=1.0)
 
 
 @dataclass
@@ -114,11 +115,12 @@ def synth(spec: str | dict[str, Any] | type | Spec, n: int, *, options: SynthOpt
         _run(engine, n, state, checkpoint, on_progress)
     except GenerationError:
         if output is not None and checkpoint is not None:
-            failed = build_report(resolved, n, state, manifest, engine.plan.text_paths, status="failed")
+            failed = build_report(resolved, n, state, manifest, engine.plan.text_paths, status="failed",
+                                  generators=engine.plan.generators)
             write_text(report_path(output), json.dumps(failed, indent=2, ensure_ascii=False) + "\n")
             checkpoint.remove()
         raise
-    report = build_report(resolved, n, state, manifest, engine.plan.text_paths)
+    report = build_report(resolved, n, state, manifest, engine.plan.text_paths, generators=engine.plan.generators)
     result = SynthResult(resolved.name, resolved.schema, state.records, report, nested=options.csv_nested)
     if output is not None:
         result.write(output, fmt)
@@ -135,6 +137,7 @@ def _engine(spec: Spec, options: SynthOptions) -> Engine:
     return Engine(spec, EngineSettings(
         options.seed, options.locale, model, options.whole_records, options.near_duplicate_threshold,
         options.temperature, options.max_tokens, options.concurrency, options.batch_size, options.attempts_per_record,
+        options.optional_rate,
     ))
 
 

@@ -17,11 +17,11 @@ import numpy as np
 
 from hfkit.core.errors import GenerationError, HfkitError
 from hfkit.core.types import Usage
-from hfkit.generation.structured import validation_errors
 from hfkit.synth.checks import compile_checks
 from hfkit.synth.fields import Draw, compile_plan, make_faker
 from hfkit.synth.llm import TextWriter
 from hfkit.synth.quality import Uniqueness
+from hfkit.synth.schema import record_errors, validator_for_schema
 from hfkit.synth.sources import Spec
 
 PERSONA_KINDS = ("enum", "boolean", "faker", "date")
@@ -81,6 +81,7 @@ class EngineSettings:
     concurrency: int = 1
     batch_size: int = 0
     attempts_per_record: int = 5
+    optional_rate: float | None = None
 
 
 class Engine:
@@ -89,7 +90,8 @@ class Engine:
     def __init__(self, spec: Spec, settings: EngineSettings) -> None:
         self.spec = spec
         self.settings = settings
-        self.plan = compile_plan(spec.schema, llm=settings.model is not None)
+        self.plan = compile_plan(spec.schema, llm=settings.model is not None, optional_rate=settings.optional_rate)
+        self.validator = validator_for_schema(spec.schema)
         self.fake = make_faker(settings.locale or spec.locale)
         self.writer = None if settings.model is None else TextWriter(
             settings.model, spec.schema, spec.context, settings.temperature, settings.max_tokens)
@@ -123,17 +125,16 @@ class Engine:
         state.stats.attempts += 1
         state.stats.prompt_tokens += cand.usage.prompt_tokens
         state.stats.completion_tokens += cand.usage.completion_tokens
-        problem = cand.problem or self._invalid(cand.record) or self._disagrees(cand.record or {}) or seen.problem(
-            cand.record or {})
+        record = cand.record if isinstance(cand.record, dict) else {"value": cand.record}
+        problem = cand.problem or self._invalid(cand.record) or self._disagrees(record) or seen.problem(record)
         if problem:
             state.stats.count(problem)
             return
-        assert cand.record is not None
-        seen.add(cand.record, len(state.records))
-        state.records.append(cand.record)
+        seen.add(record, len(state.records))
+        state.records.append(cand.record)  # type: ignore[arg-type]  # any JSON value at the top
 
     def _invalid(self, record: dict[str, Any] | None) -> str | None:
-        errors = validation_errors(self.spec.schema, record)
+        errors = record_errors(self.validator, record)
         return f"invalid: {errors[0]}" if errors else None
 
     def _disagrees(self, record: dict[str, Any]) -> str | None:

@@ -26,7 +26,7 @@ def versions() -> dict[str, str]:
 
 
 def build_report(spec: Spec, n: int, state: State, manifest: dict[str, Any], text_paths: list[tuple[str, ...]],
-                 status: str = "complete") -> dict[str, Any]:
+                 status: str = "complete", generators: dict[str, str] | None = None) -> dict[str, Any]:
     """Everything about a run: counts, duplicates, text diversity, per-field distributions, time, tokens, manifest."""
     stats, records = state.stats, state.records
     texts = {".".join(p): [str(get_path(r, p) or "") for r in records] for p in text_paths}
@@ -42,7 +42,9 @@ def build_report(spec: Spec, n: int, state: State, manifest: dict[str, Any], tex
             "all": text_metrics([t for values in texts.values() for t in values]),
             "fields": {k: text_metrics(v) for k, v in texts.items()},
         },
-        "fields": {k: distribution([r.get(k) for r in records]) for k in spec.schema["properties"]},
+        "fields": {k: distribution([r.get(k) if isinstance(r, dict) else None for r in records])
+                   for k in spec.schema.get("properties") or {}},
+        "generators": generators or {}, "route": spec.source,
         "model": manifest.get("model"), "seconds": round(stats.seconds, 2),
         "records_per_second": round(len(records) / stats.seconds, 2) if stats.seconds else None,
         "tokens": {"prompt": stats.prompt_tokens, "completion": stats.completion_tokens},

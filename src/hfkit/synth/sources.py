@@ -12,7 +12,6 @@ from typing import Any
 
 from hfkit.backends.base import ChatModel
 from hfkit.core.errors import InputError, SchemaError
-from hfkit.generation.structured import load_schema
 from hfkit.synth.schema import prepare
 from hfkit.synth.templates import load_template, rank_templates
 
@@ -58,8 +57,8 @@ def resolve_spec(source: str | dict[str, Any] | type | Spec, proposer: ChatModel
         raise InputError("The description is empty.", "Say what data you want, e.g. 'customer profiles for a bike shop'.")
     path = Path(text)
     if path.suffix.lower() == ".json" or path.is_file():
-        schema = prepare(load_schema(path), f"Schema file '{path}'")
-        return Spec(path.stem, schema, "file", str(schema.get("description", "")))
+        schema = prepare(_read_schema(path), f"Schema file '{path}'", path.parent)
+        return Spec(_stem(path), schema, "file", str(schema.get("description", "")))
     if PYDANTIC_REF.match(text):
         return _from_class(_import_class(text), text)
     if " " not in text:
@@ -81,6 +80,19 @@ def from_description(description: str) -> Spec:
     schema["description"] = description
     return Spec(name, prepare(schema, f"Template '{name}'"), "description", description, _locale(description),
                 ranked[:3])
+
+
+def _read_schema(path: Path) -> Any:
+    if not path.is_file():
+        raise InputError(f"Schema file '{path}' does not exist.", "Check the path.")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise SchemaError(f"Schema file '{path}' is not valid JSON ({exc}).", "Fix the JSON syntax.") from exc
+
+
+def _stem(path: Path) -> str:
+    return path.name.removesuffix(".json").removesuffix(".schema") or "records"
 
 
 def _locale(description: str) -> str | None:
