@@ -62,24 +62,42 @@ def _records(schema: dict[str, Any], n: int = 40) -> list[Any]:
 
 @pytest.mark.fast
 def test_combinators_patterns_maps_and_top_level_arrays() -> None:
-    records = _records({
-        "type": "object",
-        "required": ["code", "shape", "tags", "kind", "labels"],
-        "properties": {
-            "code": {"type": "string", "pattern": "^[A-Z]{3}-[0-9]{4}$"},
-            "shape": {"oneOf": [{"type": "object", "properties": {"r": {"type": "number", "minimum": 0}},
-                                 "required": ["r"], "additionalProperties": False},
-                                {"type": "object", "properties": {"side": {"type": "integer"}}, "required": ["side"],
-                                 "additionalProperties": False}]},
-            "tags": {"type": "array", "items": {"type": "string", "not": {"const": "x"}}, "uniqueItems": True,
-                     "minItems": 2},
-            "kind": {"allOf": [{"type": "integer"}, {"minimum": 10}, {"multipleOf": 5}], "maximum": 30},
-            "labels": {"type": "object", "additionalProperties": {"type": "integer"},
-                       "propertyNames": {"pattern": "^[a-z]+$"}, "minProperties": 1},
-        },
-        "if": {"properties": {"kind": {"const": 10}}}, "then": {"required": ["note"]},
-        "dependentRequired": {"code": ["shape"]},
-    })
+    records = _records(
+        {
+            "type": "object",
+            "required": ["code", "shape", "tags", "kind", "labels"],
+            "properties": {
+                "code": {"type": "string", "pattern": "^[A-Z]{3}-[0-9]{4}$"},
+                "shape": {
+                    "oneOf": [
+                        {
+                            "type": "object",
+                            "properties": {"r": {"type": "number", "minimum": 0}},
+                            "required": ["r"],
+                            "additionalProperties": False,
+                        },
+                        {
+                            "type": "object",
+                            "properties": {"side": {"type": "integer"}},
+                            "required": ["side"],
+                            "additionalProperties": False,
+                        },
+                    ]
+                },
+                "tags": {"type": "array", "items": {"type": "string", "not": {"const": "x"}}, "uniqueItems": True, "minItems": 2},
+                "kind": {"allOf": [{"type": "integer"}, {"minimum": 10}, {"multipleOf": 5}], "maximum": 30},
+                "labels": {
+                    "type": "object",
+                    "additionalProperties": {"type": "integer"},
+                    "propertyNames": {"pattern": "^[a-z]+$"},
+                    "minProperties": 1,
+                },
+            },
+            "if": {"properties": {"kind": {"const": 10}}},
+            "then": {"required": ["note"]},
+            "dependentRequired": {"code": ["shape"]},
+        }
+    )
     assert {r["kind"] for r in records} <= {10, 15, 20, 25, 30}
     assert all(r.get("note") is not None for r in records if r["kind"] == 10)
     assert _records({"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1})[0]
@@ -88,12 +106,14 @@ def test_combinators_patterns_maps_and_top_level_arrays() -> None:
 
 @pytest.mark.fast
 def test_refs_to_files_beside_the_schema_and_recursion(tmp_path: Path) -> None:
-    (tmp_path / "common.json").write_text(json.dumps({"definitions": {"zip": {"type": "string",
-                                                                              "pattern": "^[0-9]{5}$"}}}))
-    tree = {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object", "required": ["zip", "node"],
-            "properties": {"zip": {"$ref": "common.json#/definitions/zip"}, "node": {"$ref": "#/definitions/node"}},
-            "definitions": {"node": {"type": "object", "properties": {"children": {
-                "type": "array", "items": {"$ref": "#/definitions/node"}}}}}}
+    (tmp_path / "common.json").write_text(json.dumps({"definitions": {"zip": {"type": "string", "pattern": "^[0-9]{5}$"}}}))
+    tree = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "type": "object",
+        "required": ["zip", "node"],
+        "properties": {"zip": {"$ref": "common.json#/definitions/zip"}, "node": {"$ref": "#/definitions/node"}},
+        "definitions": {"node": {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/definitions/node"}}}}},
+    }
     (tmp_path / "tree.json").write_text(json.dumps(tree))
     records = synth(str(tmp_path / "tree.json"), 20, options=SAMPLED).records
     assert len(records) == 20 and all(len(r["zip"]) == 5 and r["zip"].isdigit() for r in records)
@@ -101,10 +121,18 @@ def test_refs_to_files_beside_the_schema_and_recursion(tmp_path: Path) -> None:
 
 @pytest.mark.fast
 def test_values_fit_their_fields() -> None:
-    schema = {"type": "object", "required": ["pet", "latitude", "humidity", "price", "firstName"], "properties": {
-        "pet": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
-        "latitude": {"type": "number"}, "humidity": {"type": "number"}, "price": {"type": "number"},
-        "firstName": {"type": "string"}, "nickname": {"type": "string"}}}
+    schema = {
+        "type": "object",
+        "required": ["pet", "latitude", "humidity", "price", "firstName"],
+        "properties": {
+            "pet": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
+            "latitude": {"type": "number"},
+            "humidity": {"type": "number"},
+            "price": {"type": "number"},
+            "firstName": {"type": "string"},
+            "nickname": {"type": "string"},
+        },
+    }
     result = synth(schema, 200, options=SAMPLED)
     records = result.records
     assert all(-90 <= r["latitude"] <= 90 and 0 <= r["humidity"] <= 100 and r["price"] > 0 for r in records)
