@@ -11,7 +11,8 @@ from hfkit.cli.common import console, progress, stdout
 from hfkit.core.errors import Cancelled, InputError
 
 SOURCE_HELP = ("A template name (see --list-templates), a JSON Schema file, module:Class (pydantic), a description "
-               "in quotes, or a multi-table spec (.yaml/.json with 'tables').")
+               "in quotes, a multi-table spec (.yaml/.json with 'tables'), or a sample table (.csv/.parquet/.jsonl) "
+               "to make new rows like.")
 
 
 def register(app: typer.Typer) -> None:
@@ -33,6 +34,8 @@ def synth_command(
     batch_size: Annotated[int, typer.Option(help="Records per checkpoint (0: automatic).")] = 0,
     max_records: Annotated[int, typer.Option(help="Cap on -n.")] = 1_000_000,
     csv_nested: Annotated[str, typer.Option(help="CSV nested objects: flatten (dotted columns) or json.")] = "flatten",
+    rare_min: Annotated[int, typer.Option(help="Sample tables: never emit a category seen fewer than this many times "
+                                               "in the sample (0: keep all).")] = 0,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing output.")] = False,
     resume: Annotated[bool, typer.Option(help="Continue an interrupted run from its checkpoint.")] = False,
     show_schema: Annotated[bool, typer.Option(help="Print the schema that would be used, then stop.")] = False,
@@ -52,7 +55,7 @@ def synth_command(
         options = SynthOptions(
             seed=seed, llm=None if llm.lower() == "none" else llm, base_url=base_url, locale=locale,
             whole_records=whole_records, concurrency=concurrency, batch_size=batch_size, max_records=max_records,
-            csv_nested=csv_nested,
+            csv_nested=csv_nested, rare_min=rare_min,
         )
     except ValidationError as exc:
         error = exc.errors()[0]
@@ -99,7 +102,7 @@ def _single(source: str, n: int, options: Any, output: Path | None, fmt: str | N
         except KeyboardInterrupt as exc:
             raise Cancelled(f"Interrupted; '{target}' was not written, but the finished batches are checkpointed.",
                             "Run the same command with --resume to continue.") from exc
-    _summary(result.report)
+    (_sample_summary if result.report.get("source") == "sample" else _summary)(result.report)
     console.print(f"Wrote {', '.join(str(p) for p in result.paths)}")
 
 
@@ -148,6 +151,32 @@ def _summary(report: dict[str, Any]) -> None:
     for name, summary in report["fields"].items():
         fields.add_row(name, _describe(summary))
     console.print(fields)
+
+
+def _sample_summary(report: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    fidelity, privacy = report["fidelity"], report["privacy"]
+    dcr = privacy["distance_to_closest_record"]
+    table = Table(title=f"{report['dataset']}: {report['delivered']} rows like the {report['sample_rows']}-row sample",
+                  show_header=False)
+    rows = {
+        "quality (column shapes / pair trends)": f"{fidelity['quality']:.1%} ({fidelity['column_shapes']:.1%} / "
+                                                 f"{fidelity['column_pair_trends']:.1%})",
+        "sample rows copied": f"0 ({privacy['copies_replaced']} exact matches replaced)",
+        "distance to closest record, median (holdout baseline)": f"{dcr.get('synthetic_to_sample', {}).get('median')} "
+                                                                 f"({dcr.get('holdout_to_sample', {}).get('median')})",
+        "time": f"{report['seconds']} s ({report['records_per_second']} rows/s)",
+    }
+    for key, value in rows.items():
+        table.add_row(key, str(value))
+    console.print(table)
+    kinds = Table("column", "kind", "shape score", title="Columns learned")
+    for name, kind in report["columns"].items():
+        score = fidelity["columns"].get(name)
+        kinds.add_row(name, kind + (f" ({report['derived'][name]})" if name in report["derived"] else ""),
+                      "-" if score is None else f"{score:.1%}")
+    console.print(kinds)
 
 
 def _describe(summary: dict[str, Any]) -> str:

@@ -48,6 +48,7 @@ class SynthOptions(BaseModel):
     max_records: int = Field(default=1_000_000, ge=1)
     csv_nested: str = Field(default="flatten", pattern="^(flatten|json)$")
     optional_rate: float | None = Field(default=None, ge=0.0, le=1.0)
+    rare_min: int = Field(default=0, ge=0, description="Sample tables: never emit a category seen fewer times.")
 
 
 @dataclass
@@ -105,6 +106,8 @@ def synth(spec: str | dict[str, Any] | type | Spec, n: int, *, options: SynthOpt
         formats.check_format(fmt)
         check_output(output, overwrite, resume)
     resolved = resolve_spec(spec)
+    if resolved.source == "sample" and resolved.path is not None:
+        return _from_sample(resolved.path, n, options, on_progress, output, fmt)
     engine = _engine(resolved, options)
     manifest = _manifest(resolved, options, engine.settings.model is not None)
     checkpoint = _checkpoint(output, manifest, n)
@@ -126,6 +129,16 @@ def synth(spec: str | dict[str, Any] | type | Spec, n: int, *, options: SynthOpt
         result.write(output, fmt)
         if checkpoint:
             checkpoint.remove()
+    return result
+
+
+def _from_sample(path: Path, n: int, options: SynthOptions, on_progress: ProgressCallback | None,
+                 output: Path | None, fmt: str | None) -> SynthResult:
+    from hfkit.synth.tabular.run import synth_from_sample
+
+    result = synth_from_sample(path, n, options, on_progress)
+    if output is not None:
+        result.write(output, fmt)
     return result
 
 

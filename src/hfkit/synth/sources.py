@@ -13,6 +13,7 @@ from typing import Any
 from hfkit.backends.base import ChatModel
 from hfkit.core.errors import InputError, SchemaError
 from hfkit.synth.schema import prepare
+from hfkit.synth.tabular.read import is_table_file
 from hfkit.synth.templates import load_template, rank_templates
 
 PYDANTIC_REF = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
@@ -38,6 +39,7 @@ class Spec:
     context: str = ""
     locale: str | None = None
     matches: list[tuple[str, float]] = field(default_factory=list)
+    path: Path | None = None  # the sample table, when the source is one (``source == "sample"``)
 
 
 def resolve_spec(source: str | dict[str, Any] | type | Spec, proposer: ChatModel | None = None) -> Spec:
@@ -56,6 +58,8 @@ def resolve_spec(source: str | dict[str, Any] | type | Spec, proposer: ChatModel
     if not text:
         raise InputError("The description is empty.", "Say what data you want, e.g. 'customer profiles for a bike shop'.")
     path = Path(text)
+    if is_table_file(path):
+        return sample_spec(path)
     if path.suffix.lower() == ".json" or path.is_file():
         schema = prepare(_read_schema(path), f"Schema file '{path}'", path.parent)
         return Spec(_stem(path), schema, "file", str(schema.get("description", "")))
@@ -70,6 +74,15 @@ def resolve_spec(source: str | dict[str, Any] | type | Spec, proposer: ChatModel
         schema = prepare(propose_schema(text, proposer), "The proposed schema")
         return Spec(_slug(str(schema["title"])), schema, "proposed", text, _locale(text))
     return from_description(text)
+
+
+def sample_spec(path: Path) -> Spec:
+    """A sample table (CSV/Parquet/JSONL) as a Spec: the schema learned from it, and its path."""
+    from hfkit.synth.api import SynthOptions
+    from hfkit.synth.tabular.run import learn_file, learned_schema
+
+    model, _ = learn_file(path, SynthOptions(llm=None))
+    return Spec(model.name, learned_schema(model), "sample", f"rows like the sample '{path.name}'", path=path)
 
 
 def from_description(description: str) -> Spec:
