@@ -79,3 +79,59 @@ def test_parquet_column_types_come_from_the_schema(tmp_path: Path) -> None:
     assert schema.field("active").type == pa.bool_() and schema.field("day").type == pa.date32()
     assert schema.field("tags").type == pa.list_(pa.string())
     assert pa.types.is_struct(schema.field("address").type)
+
+
+WHEN: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "created": {"type": "string", "format": "date-time"},
+        "trip": {"type": "object", "properties": {"day": {"type": "string", "format": "date"},
+                                                  "at": {"type": ["string", "null"], "format": "date-time"}}},
+        "days": {"type": "array", "items": {"type": "string", "format": "date"}},
+    },
+}
+
+
+@pytest.mark.fast
+def test_parquet_date_times_are_timestamps_and_nested_dates_are_dates(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [{"created": "2024-05-06T07:08:09Z", "trip": {"day": "2024-05-07", "at": None}, "days": ["2024-01-01"]},
+            {"created": "2023-01-02T03:04:05.250000Z", "trip": {"day": "2023-01-03", "at": "2023-01-03T10:00:00Z"},
+             "days": []}]
+    path = tmp_path / "when.parquet"
+    formats.write(path, rows, WHEN, "parquet")
+    schema = pq.read_schema(path)
+    assert schema.field("created").type == pa.timestamp("us", tz="UTC")
+    trip = schema.field("trip").type
+    assert trip.field("day").type == pa.date32() and trip.field("at").type == pa.timestamp("us", tz="UTC")
+    assert schema.field("days").type == pa.list_(pa.date32())
+    assert formats.read(path, WHEN, "parquet") == rows
+
+
+@pytest.mark.fast
+def test_csv_escaping_can_be_turned_off_for_pipelines(tmp_path: Path) -> None:
+    rows = [{"name": "-5 degrees", "count": 1, "price": None, "active": True, "day": "2024-01-02", "tags": [],
+             "address": {"city": "=x", "zip": None}, "matrix": []}]
+    text = formats.dumps(rows, SCHEMA, "csv", csv_escape=False)
+    assert "\r\n-5 degrees," in text and ",=x," in text
+    path = tmp_path / "raw.csv"
+    formats.write(path, rows, SCHEMA, "CSV", csv_escape=False)
+    assert formats.read(path, SCHEMA, "csv", csv_escape=False) == rows
+    assert "'-5 degrees" in formats.dumps(rows, SCHEMA, "csv")  # on by default
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize(("given", "name"), [("JSON", "json"), ("Csv", "csv"), ("TEXT", "text"), ("txt", "text"),
+                                             (" JSONL ", "jsonl"), ("Parquet", "parquet")])
+def test_format_names_in_any_case(given: str, name: str) -> None:
+    assert formats.check_format(given) == name
+
+
+@pytest.mark.fast
+def test_unknown_format_is_one_sentence() -> None:
+    from hfkit.core.errors import InputError
+
+    with pytest.raises(InputError, match="Unknown format 'xml'"):
+        formats.check_format("xml")

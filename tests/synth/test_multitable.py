@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from hfkit.synth.api import SynthOptions
 from tests.synth.conftest import cli
 
 SPEC = """
@@ -116,3 +117,19 @@ def test_per_parent_outside_the_count_field_is_a_clear_error(in_tmp: Path, capsy
     (in_tmp / "teams.yaml").write_text(COUNTED.replace("per_parent: {poisson: 4}", "per_parent: 5"))
     assert cli(["synth", "teams.yaml", "--llm", "none", "-o", "out"]) != 0
     assert "outside the bounds of the parent's count field" in capsys.readouterr().err
+
+
+README_SPEC = Path(__file__).resolve().parents[2] / "examples" / "shop.yaml"
+
+
+@pytest.mark.fast
+def test_the_readme_multi_table_example_runs_with_count(in_tmp: Path) -> None:
+    """examples/shop.yaml is the README's complete example; it uses 'count' (an alias of 'n')."""
+    from hfkit.synth.multitable import load_tables, synth_tables
+
+    spec = load_tables(README_SPEC)
+    assert spec.tables["customers"].n == 30
+    results = synth_tables(spec, options=SynthOptions(seed=2, llm=None), output_dir=in_tmp / "shop", fmt="CSV")
+    customers = {r["customer_id"] for r in results["customers"].records}
+    assert len(customers) == 30 and all(o["customer_id"] in customers for o in results["orders"].records)
+    assert (in_tmp / "shop" / "orders.csv").read_text().startswith("order_id,")

@@ -26,6 +26,7 @@ def _rows(name: str) -> list[dict[str, Any]]:
 
 def _copies(records: list[dict[str, Any]], name: str, columns: list[str]) -> int:
     """Synthetic rows equal to a sample row on ``columns`` (datetimes compared as text)."""
+
     def key(row: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(str(row[c]).replace("T", " ") if row[c] is not None else None for c in columns)
 
@@ -34,10 +35,16 @@ def _copies(records: list[dict[str, Any]], name: str, columns: list[str]) -> int
 
 
 @needs_tables
-@pytest.mark.parametrize("name", [
-    pytest.param("tips", marks=pytest.mark.fast), pytest.param("titanic", marks=pytest.mark.fast),
-    pytest.param("mpg", marks=pytest.mark.fast), "taxis", "diamonds",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("tips", marks=pytest.mark.fast),
+        pytest.param("titanic", marks=pytest.mark.fast),
+        pytest.param("mpg", marks=pytest.mark.fast),
+        "taxis",
+        "diamonds",
+    ],
+)
 def test_real_tables_reach_85_percent_quality_with_no_copied_row(name: str) -> None:
     sample = read_sample(TABLES / f"{name}.csv")
     result = synth(str(TABLES / f"{name}.csv"), sample.rows, options=SynthOptions(seed=3, llm=None))
@@ -134,8 +141,7 @@ def test_parquet_and_jsonl_samples(tmp_path: Path, suffix: str) -> None:
 
 @needs_tables
 @pytest.mark.fast
-def test_cli_writes_rows_like_the_sample_and_shows_the_learned_schema(in_tmp: Path,
-                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_writes_rows_like_the_sample_and_shows_the_learned_schema(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli(["synth", str(TABLES / "tips.csv"), "-n", "50", "-o", "tips_new.csv", "--seed", "4"]) == 0
     lines = (in_tmp / "tips_new.csv").read_text().splitlines()
     assert lines[0] == "total_bill,tip,sex,smoker,day,time,size" and len(lines) == 51
@@ -144,8 +150,7 @@ def test_cli_writes_rows_like_the_sample_and_shows_the_learned_schema(in_tmp: Pa
     capsys.readouterr()
     assert cli(["synth", str(TABLES / "tips.csv"), "--show-schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
-    assert schema["properties"]["day"]["x-kind"] == "category" and set(schema["properties"]["day"]["enum"]) == {
-        "Thur", "Fri", "Sat", "Sun"}
+    assert schema["properties"]["day"]["x-kind"] == "category" and set(schema["properties"]["day"]["enum"]) == {"Thur", "Fri", "Sat", "Sun"}
     assert schema["properties"]["size"]["type"] == "integer" and schema["properties"]["tip"]["type"] == "number"
 
 
@@ -164,15 +169,42 @@ def test_ids_emails_and_names_are_made_not_copied(tmp_path: Path) -> None:
 
     fake = Faker()
     Faker.seed(5)
-    rows = [{"customer_id": f"C-{1000 + i}", "email": fake.email(), "full_name": fake.name(),
-             "age": int(20 + i % 50), "plan": ["free", "pro", "team"][i % 3]} for i in range(300)]
+    rows = [
+        {
+            "customer_id": f"C-{1000 + i}",
+            "email": fake.email(),
+            "full_name": fake.name(),
+            "age": int(20 + i % 50),
+            "plan": ["free", "pro", "team"][i % 3],
+        }
+        for i in range(300)
+    ]
     path = tmp_path / "customers.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     result = synth(str(path), 200, options=SynthOptions(seed=1, llm=None))
-    assert result.report["columns"] == {"customer_id": "id", "email": "email", "full_name": "person-name",
-                                        "age": "integer", "plan": "category"}
+    assert result.report["columns"] == {
+        "customer_id": "id",
+        "email": "email",
+        "full_name": "person-name",
+        "age": "integer",
+        "plan": "category",
+    }
     ids = [r["customer_id"] for r in result.records]
     assert len(set(ids)) == 200 and not set(ids) & {r["customer_id"] for r in rows}
     assert all(i.startswith("C-") and len(i) == 6 for i in ids)
     assert len({r["email"] for r in result.records} & {r["email"] for r in rows}) <= 2  # Faker repeats only by chance
     assert all("@" in r["email"] for r in result.records)
+
+
+@needs_tables
+@pytest.mark.fast
+def test_the_seed_call_takes_format_names_in_any_case_and_checks_them_first() -> None:
+    from hfkit.synth.api import generate_synthetic_data
+
+    text = generate_synthetic_data(str(TABLES / "tips.csv"), 5, "CSV")
+    assert text.splitlines()[0] == "total_bill,tip,sex,smoker,day,time,size" and len(text.splitlines()) == 6
+    assert json.loads(generate_synthetic_data(str(TABLES / "tips.csv"), 3, "JSON"))[0]["size"] >= 1
+    with pytest.raises(InputError, match="Unknown format 'XML'"):
+        generate_synthetic_data("customers", 10, "XML")  # before any model loads or record is made
+    with pytest.raises(InputError, match="Parquet is binary"):
+        generate_synthetic_data("customers", 10, "Parquet")

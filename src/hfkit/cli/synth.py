@@ -36,6 +36,9 @@ def synth_command(
     csv_nested: Annotated[str, typer.Option(help="CSV nested objects: flatten (dotted columns) or json.")] = "flatten",
     rare_min: Annotated[int, typer.Option(help="Sample tables: never emit a category seen fewer than this many times "
                                                "in the sample (0: keep all).")] = 0,
+    csv_escape: Annotated[bool, typer.Option(help="CSV: prefix ' to cells a spreadsheet would run as formulas "
+                                                  "(=, +, -, @, tab); --no-csv-escape for pipelines that are not "
+                                                  "spreadsheets.")] = True,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing output.")] = False,
     resume: Annotated[bool, typer.Option(help="Continue an interrupted run from its checkpoint.")] = False,
     show_schema: Annotated[bool, typer.Option(help="Print the schema that would be used, then stop.")] = False,
@@ -55,7 +58,7 @@ def synth_command(
         options = SynthOptions(
             seed=seed, llm=None if llm.lower() == "none" else llm, base_url=base_url, locale=locale,
             whole_records=whole_records, concurrency=concurrency, batch_size=batch_size, max_records=max_records,
-            csv_nested=csv_nested, rare_min=rare_min,
+            csv_nested=csv_nested, rare_min=rare_min, csv_escape=csv_escape,
         )
     except ValidationError as exc:
         error = exc.errors()[0]
@@ -80,7 +83,7 @@ def _single(source: str, n: int, options: Any, output: Path | None, fmt: str | N
     from hfkit.synth.sources import resolve_spec, schema_json
 
     if fmt:
-        check_format(fmt)
+        fmt = check_format(fmt)
     if not show_schema:
         check_count(n, options.max_records)
     if propose and options.llm is None:
@@ -110,7 +113,7 @@ def _tables(path: Path, options: Any, output: Path | None, fmt: str, overwrite: 
     from hfkit.synth.formats import check_format
     from hfkit.synth.multitable import load_tables, synth_tables
 
-    check_format(fmt)
+    fmt = check_format(fmt)
     spec = load_tables(path)
     folder = output or Path(path.stem)
     if folder.exists() and not folder.is_dir():

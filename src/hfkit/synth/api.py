@@ -49,6 +49,7 @@ class SynthOptions(BaseModel):
     csv_nested: str = Field(default="flatten", pattern="^(flatten|json)$")
     optional_rate: float | None = Field(default=None, ge=0.0, le=1.0)
     rare_min: int = Field(default=0, ge=0, description="Sample tables: never emit a category seen fewer times.")
+    csv_escape: bool = True  # CSV: prefix "'" to cells a spreadsheet would run as formulas (=, +, -, @ ...)
 
 
 @dataclass
@@ -61,16 +62,17 @@ class SynthResult:
     report: dict[str, Any]
     paths: list[Path] = field(default_factory=list)
     nested: str = "flatten"
+    csv_escape: bool = True
 
     def dumps(self, fmt: str = "json") -> str:
-        """The records as text in ``fmt`` (json, jsonl, csv, text)."""
-        return formats.dumps(self.records, self.schema, fmt, self.nested)
+        """The records as text in ``fmt`` (json, jsonl, csv, text; any case)."""
+        return formats.dumps(self.records, self.schema, fmt, self.nested, self.csv_escape)
 
     def write(self, path: Path, fmt: str | None = None) -> list[Path]:
         """Write the records (format from ``fmt`` or the suffix) and ``<name>.report.json``; return both paths."""
         path = Path(path)
         fmt = fmt or format_of(path)
-        formats.write(path, self.records, self.schema, fmt, self.nested)
+        formats.write(path, self.records, self.schema, fmt, self.nested, self.csv_escape)
         report = report_path(path)
         write_text(report, json.dumps(self.report, indent=2, ensure_ascii=False, default=str) + "\n")
         self.paths = [path, report]
@@ -102,8 +104,7 @@ def synth(spec: str | dict[str, Any] | type | Spec, n: int, *, options: SynthOpt
     check_count(n, options.max_records)
     if output is not None:
         output = Path(output)
-        fmt = fmt or format_of(output)
-        formats.check_format(fmt)
+        fmt = formats.check_format(fmt or format_of(output))
         check_output(output, overwrite, resume)
     resolved = resolve_spec(spec)
     if resolved.source == "sample" and resolved.path is not None:
@@ -124,7 +125,8 @@ def synth(spec: str | dict[str, Any] | type | Spec, n: int, *, options: SynthOpt
             checkpoint.remove()
         raise
     report = build_report(resolved, n, state, manifest, engine.plan.text_paths, generators=engine.plan.generators)
-    result = SynthResult(resolved.name, resolved.schema, state.records, report, nested=options.csv_nested)
+    result = SynthResult(resolved.name, resolved.schema, state.records, report, nested=options.csv_nested,
+                         csv_escape=options.csv_escape)
     if output is not None:
         result.write(output, fmt)
         if checkpoint:
@@ -173,8 +175,15 @@ def preview(spec: str | dict[str, Any] | type | Spec, n: int = 10, options: Synt
 
 
 def generate_synthetic_data(data_type: str, quantity: int, format_spec: str = "json") -> str:
-    """The seed's entry point: ``quantity`` records of ``data_type`` (template or description) as text."""
-    return synth(data_type, quantity).dumps(format_spec)
+    """The seed's entry point: ``quantity`` records of ``data_type`` (template, description, schema file or sample
+    table) as text in ``format_spec`` (JSON, JSONL, CSV or Text, any case). Options are checked before any work."""
+    fmt = formats.check_format(format_spec)
+    if fmt == "parquet":
+        raise InputError("Parquet is binary and cannot be returned as text.",
+                         "Use synth(..., output=Path('data.parquet')) or 'hfkit synth ... -o data.parquet'.")
+    options = SynthOptions()
+    check_count(quantity, options.max_records)
+    return synth(data_type, quantity, options=options).dumps(fmt)
 
 
 def check_count(n: int, cap: int) -> None:

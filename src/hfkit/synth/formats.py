@@ -9,6 +9,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,37 +21,55 @@ Records = list[dict[str, Any]]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")  # "'" too, so the escape itself round-trips
 
 
-def write(path: Path, records: Records, schema: dict[str, Any], fmt: str, nested: str = "flatten") -> None:
-    """Write ``records`` atomically to ``path`` in ``fmt``."""
-    check_format(fmt)
+def write(path: Path, records: Records, schema: dict[str, Any], fmt: str, nested: str = "flatten",
+          csv_escape: bool = True) -> None:
+    """Write ``records`` atomically to ``path`` in ``fmt`` (any case: JSON, csv, Text...)."""
+    fmt = check_format(fmt)
     if fmt == "parquet":
         _write_parquet(path, records, schema)
         return
     with atomic_open(path, "wb") as handle:
-        handle.write(_TEXT_WRITERS[fmt](records, schema, nested).encode("utf-8"))  # type: ignore[arg-type]
+        handle.write(_writer(fmt, csv_escape)(records, schema, nested).encode("utf-8"))
 
 
-def read(path: Path, schema: dict[str, Any], fmt: str, nested: str = "flatten") -> Records:
-    """Read records written by :func:`write`."""
-    check_format(fmt)
+def read(path: Path, schema: dict[str, Any], fmt: str, nested: str = "flatten", csv_escape: bool = True) -> Records:
+    """Read records written by :func:`write` (with the same ``csv_escape``)."""
+    fmt = check_format(fmt)
     if fmt == "parquet":
         return _read_parquet(path, schema)
     with open(path, encoding="utf-8", newline="") as handle:  # keep \r inside values
-        return _TEXT_READERS[fmt](handle.read(), schema, nested)
+        text = handle.read()
+    if fmt == "csv":
+        return _read_csv(text, schema, nested, csv_escape)
+    return _TEXT_READERS[fmt](text, schema, nested)
 
 
-def dumps(records: Records, schema: dict[str, Any], fmt: str, nested: str = "flatten") -> str:
+def dumps(records: Records, schema: dict[str, Any], fmt: str, nested: str = "flatten", csv_escape: bool = True) -> str:
     """The text of ``records`` in a text format (all but parquet)."""
-    check_format(fmt)
+    fmt = check_format(fmt)
     if fmt == "parquet":
         raise InputError("Parquet is binary and cannot be returned as text.", "Write it to a file instead.")
-    return _TEXT_WRITERS[fmt](records, schema, nested)
+    return _writer(fmt, csv_escape)(records, schema, nested)
 
 
-def check_format(fmt: str) -> None:
-    """Raise InputError for an unknown format name."""
-    if fmt not in FORMATS:
-        raise InputError(f"Unknown format '{fmt}'.", f"Use one of: {', '.join(FORMATS)}.")
+def _writer(fmt: str, csv_escape: bool) -> Callable[[Records, dict[str, Any], str], str]:
+    if fmt == "csv":
+        return lambda records, schema, nested: _csv(records, schema, nested, csv_escape)
+    return _TEXT_WRITERS[fmt]
+
+
+def normalize_format(fmt: str) -> str:
+    """The canonical name of a format given in any case or by a common alias (JSON -> json, txt -> text)."""
+    key = str(fmt).strip().lower().lstrip(".")
+    return FORMAT_ALIASES.get(key, key)
+
+
+def check_format(fmt: str) -> str:
+    """The canonical format name; InputError for an unknown one."""
+    name = normalize_format(fmt)
+    if name not in FORMATS:
+        raise InputError(f"Unknown format '{fmt}'.", f"Use one of: {', '.join(FORMATS)} (any case).")
+    return name
 
 
 # json / jsonl
@@ -83,40 +102,42 @@ def _is_plain_string(node: dict[str, Any]) -> bool:
     return node_types(non_null(node)[0]) == {"string"}
 
 
-def _cell(value: Any, node: dict[str, Any]) -> str:
+def _cell(value: Any, node: dict[str, Any], escape: bool = True) -> str:
+    """A CSV cell; with ``escape`` a string that a spreadsheet would run as a formula gets a leading "'"
+    (an empty string too, so it stays apart from a missing value)."""
     if value is None:
         return ""
     if isinstance(value, str) and _is_plain_string(node):
-        return "'" + value if value == "" or value.startswith(FORMULA_START) else value
+        return "'" + value if escape and (value == "" or value.startswith(FORMULA_START)) else value
     return json.dumps(value, ensure_ascii=False)
 
 
-def _uncell(cell: str, node: dict[str, Any]) -> Any:
+def _uncell(cell: str, node: dict[str, Any], escape: bool = True) -> Any:
     if cell == "":
         return None
     if _is_plain_string(node):
-        return cell[1:] if cell.startswith("'") else cell
+        return cell[1:] if escape and cell.startswith("'") else cell
     return json.loads(cell)
 
 
-def _csv(records: Records, schema: dict[str, Any], nested: str) -> str:
+def _csv(records: Records, schema: dict[str, Any], nested: str, escape: bool = True) -> str:
     columns = _columns(schema, nested)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: CRLF, quotes doubled
     writer.writerow([h for h, _, _ in columns])
     for record in records:
-        writer.writerow([_cell(_get(record, p), n) for _, p, n in columns])
+        writer.writerow([_cell(_get(record, p), n, escape) for _, p, n in columns])
     return out.getvalue()
 
 
-def _read_csv(text: str, schema: dict[str, Any], nested: str) -> Records:
+def _read_csv(text: str, schema: dict[str, Any], nested: str, escape: bool = True) -> Records:
     columns = _columns(schema, nested)
     rows = list(csv.reader(io.StringIO(text, newline="")))
     records = []
     for row in rows[1:]:
         record: dict[str, Any] = {}
         for (_, path, node), cell in zip(columns, row, strict=True):
-            _set(record, path, _uncell(cell, node))
+            _set(record, path, _uncell(cell, node, escape))
         records.append(record)
     return records
 
@@ -166,7 +187,20 @@ def _read_text(text: str, schema: dict[str, Any], nested: str) -> Records:
     return records
 
 
-# parquet
+# parquet: date fields (at any depth) become dates, date-time fields timestamps (UTC when they carry an offset)
+def _when_kind(node: dict[str, Any]) -> str | None:
+    if node.get("format") == "date" or node.get("x-kind") == "date":
+        return "date"
+    if node.get("format") == "date-time" or node.get("x-kind") == "datetime":
+        return "date-time"
+    return None
+
+
+def _naive(node: dict[str, Any]) -> bool:
+    """Datetimes learned from a sample without an offset stay local (naive) timestamps."""
+    return node.get("x-kind") == "datetime" and "format" not in node
+
+
 def _arrow_type(node: dict[str, Any], top: bool = False) -> Any:
     import pyarrow as pa
 
@@ -178,7 +212,12 @@ def _arrow_type(node: dict[str, Any], top: bool = False) -> Any:
         return pa.list_(_arrow_type(inner["items"]))
     simple = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "string": pa.string()}
     if len(kinds) == 1 and next(iter(kinds)) in simple:
-        return pa.date32() if top and inner.get("format") == "date" else simple[next(iter(kinds))]
+        when = _when_kind(inner) if kinds == {"string"} else None
+        if when == "date":
+            return pa.date32()
+        if when == "date-time":
+            return pa.timestamp("us", tz=None if _naive(inner) else "UTC")
+        return simple[next(iter(kinds))]
     return pa.string()  # mixed types: JSON-encoded
 
 
@@ -188,19 +227,57 @@ def _json_columns(schema: dict[str, Any]) -> list[str]:
     return [k for k, v in schema["properties"].items() if _arrow_type(v) == pa.string() and not _is_plain_string(v)]
 
 
+def _to_arrow(value: Any, node: dict[str, Any]) -> Any:
+    """A record value as pyarrow takes it: ISO dates and date-times parsed, nested objects and lists walked."""
+    if value is None:
+        return None
+    inner, _ = non_null(node)
+    if isinstance(value, dict) and inner.get("properties"):
+        return {k: _to_arrow(value.get(k), inner["properties"].get(k, {})) for k in inner["properties"]}
+    if isinstance(value, list) and isinstance(inner.get("items"), dict):
+        return [_to_arrow(v, inner["items"]) for v in value]
+    when = _when_kind(inner) if isinstance(value, str) else None
+    if when == "date":
+        return date.fromisoformat(value[:10])
+    if when == "date-time":
+        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if _naive(inner):
+            return stamp if stamp.tzinfo is None else stamp.astimezone(UTC).replace(tzinfo=None)
+        return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
+    return value
+
+
+def _from_arrow(value: Any, node: dict[str, Any]) -> Any:
+    """A pyarrow value back as the record had it: dates and date-times as ISO text."""
+    if value is None:
+        return None
+    inner, _ = non_null(node)
+    if isinstance(value, dict) and inner.get("properties"):
+        return {k: _from_arrow(v, inner["properties"].get(k, {})) for k, v in value.items()}
+    if isinstance(value, list) and isinstance(inner.get("items"), dict):
+        return [_from_arrow(v, inner["items"]) for v in value]
+    if isinstance(value, datetime):
+        if _naive(inner):
+            return value.strftime(str(inner.get("x-datetime-format", "%Y-%m-%dT%H:%M:%S")))
+        suffix = f".{value.microsecond:06d}" if value.microsecond else ""
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S") + suffix + "Z"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def _write_parquet(path: Path, records: Records, schema: dict[str, Any]) -> None:
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError as exc:
         raise missing_extra("pyarrow", "synth") from exc
-    from datetime import date
 
-    arrow = pa.schema([pa.field(k, _arrow_type(v, top=True)) for k, v in schema["properties"].items()])
-    encoded = _json_columns(schema)
-    dates = [k for k in schema["properties"] if arrow.field(k).type == pa.date32()]
-    rows = [{**r, **{k: json.dumps(r.get(k), ensure_ascii=False) for k in encoded},
-             **{k: date.fromisoformat(r[k]) if r.get(k) else None for k in dates}} for r in records]
+    props = schema["properties"]
+    arrow = pa.schema([pa.field(k, _arrow_type(v, top=True)) for k, v in props.items()])
+    encoded = set(_json_columns(schema))
+    rows = [{k: json.dumps(r.get(k), ensure_ascii=False) if k in encoded else _to_arrow(r.get(k), props[k])
+             for k in props} for r in records]
     table = pa.Table.from_pylist(rows, schema=arrow)
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp)
@@ -209,11 +286,12 @@ def _write_parquet(path: Path, records: Records, schema: dict[str, Any]) -> None
 def _read_parquet(path: Path, schema: dict[str, Any]) -> Records:
     import pyarrow.parquet as pq
 
-    encoded = _json_columns(schema)
+    props = schema["properties"]
+    encoded = set(_json_columns(schema))
     records = pq.read_table(path).to_pylist()
     for record in records:
         for key, value in record.items():
-            record[key] = json.loads(value) if key in encoded else value.isoformat() if hasattr(value, "isoformat") else value
+            record[key] = json.loads(value) if key in encoded else _from_arrow(value, props.get(key, {}))
     return records  # type: ignore[no-any-return]
 
 
@@ -224,3 +302,4 @@ _TEXT_READERS: dict[str, Callable[[str, dict[str, Any], str], Records]] = {
     "json": lambda t, s, n: json.loads(t), "jsonl": _read_jsonl, "csv": _read_csv, "text": _read_text,
 }
 FORMATS = ("json", "jsonl", "csv", "parquet", "text")
+FORMAT_ALIASES = {"txt": "text", "ndjson": "jsonl", "jsonlines": "jsonl", "json lines": "jsonl", "pq": "parquet"}

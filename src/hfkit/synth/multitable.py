@@ -1,7 +1,7 @@
 """Multi-table datasets: a YAML/JSON spec of tables with foreign keys and children per parent.
 
     tables:
-      customers: {source: customers, n: 50}
+      customers: {source: customers, n: 50}          # 'count' is the same as 'n'
       orders: {source: orders, parent: customers, key: customer_id, per_parent: {min: 0, max: 4}}
 
 ``per_parent`` is a number, ``{min, max}`` (uniform) or ``{poisson: mean}``; ``foreign_key`` names the child's
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from hfkit.core.errors import GenerationError, InputError, SchemaError, missing_extra
 from hfkit.synth.api import SynthOptions, SynthResult, check_output, synth
@@ -34,7 +34,7 @@ class TableSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source: str | dict[str, Any]
-    n: int | None = Field(default=None, ge=1)
+    n: int | None = Field(default=None, ge=1, validation_alias=AliasChoices("n", "count"))
     parent: str | None = None
     key: str | None = None
     foreign_key: str | None = None

@@ -14,6 +14,7 @@ import string
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -370,9 +371,10 @@ class FakerColumn(Generated):
     def make(self, n: int, rng: np.random.Generator) -> list[Any]:
         from hfkit.synth.fields import make_faker
 
-        fake = make_faker(None)
-        fake.seed_instance(int(rng.integers(2**31)))
-        return [str(getattr(fake, self.provider)()) for _ in range(n)]
+        if not hasattr(self, "fake"):
+            self.fake = make_faker(None)
+        self.fake.seed_instance(int(rng.integers(2**31)))
+        return [str(getattr(self.fake, self.provider)()) for _ in range(n)]
 
     def schema(self) -> dict[str, Any]:
         node: dict[str, Any] = {"type": "string", "x-faker": self.provider}
@@ -527,6 +529,7 @@ def _label(f: Facts) -> bool:
     return _strings(f) and len(f.present) >= 20 and f.distinct > 0.5 * len(f.present)
 
 
+@cache
 def _first_names() -> set[str]:
     from hfkit.synth.fields import make_faker
 

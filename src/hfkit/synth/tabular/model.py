@@ -78,7 +78,7 @@ def learn(sample: Sample, options: LearnOptions | None = None) -> TableModel:
     copula = [n for n, c in columns.items() if c.in_copula and n not in lookups]
     model = TableModel(sample.name, sample.rows, list(columns), columns, copula, np.eye(len(copula)), lookups, afters, sample.nested)
     model.correlation = _fit(model, rng)
-    model.key_columns = [n for n, c in columns.items() if c.in_copula] or list(columns)
+    model.key_columns = list(columns)  # a whole row; ids, names, emails and texts are made afresh
     model.sample_keys = _row_keys(model, {n: raws[n].values for n in model.key_columns})
     return model
 

@@ -100,7 +100,7 @@ def synth_from_sample(path: Path, n: int, options: SynthOptions, on_progress: Ca
     schema = learned_schema(model)
     report = _report(model, real, records, replaced, seconds, options)
     report["manifest"] = {"source": str(path), "seed": options.seed, "options": options.model_dump(), "versions": versions()}
-    return SynthResult(model.name, schema, records, report, nested=options.csv_nested)
+    return SynthResult(model.name, schema, records, report, nested=options.csv_nested, csv_escape=options.csv_escape)
 
 
 def _report(
