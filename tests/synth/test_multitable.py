@@ -51,7 +51,7 @@ def test_bad_tables_spec(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> No
     (in_tmp / "bad.yaml").write_text("tables:\n  orders: {source: orders, parent: nowhere}\n")
     assert cli(["synth", "bad.yaml", "--llm", "none"]) != 0
     assert "Table 'nowhere' is missing" in capsys.readouterr().err
-    (in_tmp / "typo.yaml").write_text("tables:\n  customers: {source: customers, count: 3}\n")
+    (in_tmp / "typo.yaml").write_text("tables:\n  customers: {source: customers, rows: 3}\n")  # count is an alias of n
     assert cli(["synth", "typo.yaml", "--llm", "none"]) != 0
     assert "not a valid tables spec" in capsys.readouterr().err
 
@@ -132,4 +132,6 @@ def test_the_readme_multi_table_example_runs_with_count(in_tmp: Path) -> None:
     results = synth_tables(spec, options=SynthOptions(seed=2, llm=None), output_dir=in_tmp / "shop", fmt="CSV")
     customers = {r["customer_id"] for r in results["customers"].records}
     assert len(customers) == 30 and all(o["customer_id"] in customers for o in results["orders"].records)
-    assert (in_tmp / "shop" / "orders.csv").read_text().startswith("order_id,")
+    assert (in_tmp / "shop" / "orders.csv").read_text().startswith("customer_id,order_id,")
+    deliveries = results["deliveries"].records
+    assert sorted(d["order_id"] for d in deliveries) == sorted(o["order_id"] for o in results["orders"].records)

@@ -26,6 +26,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from hfkit.core.errors import GenerationError, InputError, SchemaError, missing_extra
 from hfkit.synth.api import SynthOptions, SynthResult, check_output, synth
+from hfkit.synth.formats import check_format
 from hfkit.synth.quality import distribution
 from hfkit.synth.sources import Spec, resolve_spec
 
@@ -84,6 +85,7 @@ def synth_tables(spec: TablesSpec, *, options: SynthOptions | None = None, outpu
                  fmt: str = "jsonl", overwrite: bool = False) -> dict[str, SynthResult]:
     """Make every table, parents first; each child row's foreign key names an existing parent row."""
     options = options or SynthOptions()
+    fmt = check_format(fmt)
     results: dict[str, SynthResult] = {}
     for position, name in enumerate(_order(spec)):
         table = spec.tables[name]
