@@ -185,7 +185,7 @@ def tables_report(figures: list[dict[str, Any]], seed: int) -> str:
         "score (mean of column shapes and column pair trends), computed by hfkit's own implementation of the same "
         "metrics (sdmetrics itself needs the BUSL `copulas` package). Baseline = each column drawn on its own from "
         "the sample's values (a bootstrap per column, which copies values). Copies = output rows equal to a sample "
-        "row on the learned columns, counted by the bench apart from the generator; replaced = exact matches the "
+        "row on the columns the generator checks (the whole row), counted by the bench apart from the generator; replaced = exact matches the "
         "generator redrew. DCR = median Gower distance to the closest sample row (holdout = sample rows held out, "
         "to the rest). Seconds include learning, the fidelity and the DCR report, on a shared machine.", "",
         "| table | rows x cols | quality | shapes | pair trends | baseline quality | copies | replaced | DCR median "

@@ -29,7 +29,7 @@ def write(path: Path, records: Records, schema: dict[str, Any], fmt: str, nested
         _write_parquet(path, records, schema)
         return
     with atomic_open(path, "wb") as handle:
-        handle.write(_writer(fmt, csv_escape)(records, schema, nested).encode("utf-8"))
+        handle.write(_writer(fmt, csv_escape)(records, schema, nested).encode("utf-8"))  # type: ignore[arg-type]
 
 
 def read(path: Path, schema: dict[str, Any], fmt: str, nested: str = "flatten", csv_escape: bool = True) -> Records:

@@ -14,8 +14,8 @@ import string
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any, ClassVar
 
 import numpy as np
