@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 import hfkit
-from hfkit.backends import faster_whisper as fw
 from hfkit.core import audio
 from tests.helpers import wer, write_wav
 
@@ -34,10 +33,9 @@ def test_stream_chunks_cover_the_recording_and_cut_in_pauses(five_speeches: Path
         assert np.abs(whole[start - 800:start + 800]).max() < 0.05  # the cut sits in a quiet stretch
 
 
-def test_chunked_transcription_matches_and_times_are_absolute(five_speeches: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fw, "CHUNK_SECONDS", 20.0)
-    result = hfkit.transcribe(five_speeches)
+@pytest.mark.parametrize("as_samples", [False, True])
+def test_chunked_transcription_matches_and_times_are_absolute(five_speeches: Path, as_samples: bool) -> None:
+    result = hfkit.transcribe(audio.decode(five_speeches) if as_samples else five_speeches, window_seconds=20)
     assert result.info.duration == pytest.approx(60.0, abs=0.2)
     segments = list(result)
     text = " ".join(s.text for s in segments)

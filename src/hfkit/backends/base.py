@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import itertools
+import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from hfkit.core.errors import UnsupportedModelError
+from hfkit.core import audio as audio_io
+from hfkit.core import hallucination
+from hfkit.core.audio import SAMPLE_RATE
+from hfkit.core.errors import InputError, UnsupportedModelError
 from hfkit.core.registry import ResolvedModel, resolve
 from hfkit.core.types import ChatRequest, Segment, TranscriptionInfo, Usage
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    import numpy as np
+
+    Audio: TypeAlias = Path | np.ndarray
+
+WINDOW_SECONDS = 300.0  # whisper windows, cut at pauses: bounded memory (mel features, VAD) on long recordings
 
 
 class TranscribeOptions(BaseModel):
@@ -29,6 +45,9 @@ class TranscribeOptions(BaseModel):
     initial_prompt: str | None = None
     hotwords: str | None = None
     temperature: float = 0.0
+    drop_hallucinations: bool = Field(default=True, description="drop words whisper made up on noise or silence")
+    window_seconds: float = Field(default=WINDOW_SECONDS, ge=20.0, le=3600.0,
+                                  description="long recordings are decoded in windows of about this length")
 
 
 class Transcription:
@@ -42,14 +61,153 @@ class Transcription:
         return self.segments
 
 
-class Transcriber(ABC):
-    """Speech to text."""
+@dataclass
+class Window:
+    """One stretch of the recording transcribed on its own: ``[start, end)`` seconds, segments on the recording's
+    clock (decoded lazily), and the language it was decoded in. Windows are independent: no decoder state passes
+    from one to the next except the language, so replaying a window gives the same segments."""
+
+    start: float
+    end: float
+    language: str
+    language_probability: float
+    segments: Iterator[Segment]
+
+
+class Transcriber:
+    """Speech to text. ``transcribe`` is the one entry point; engines implement one window (or one file).
+
+    Capabilities are class attributes, checked in :meth:`check`:
+    ``supports_samples``: the engine decodes 16 kHz samples in memory, so long recordings are cut into windows at
+    pauses (bounded memory, resumable at window boundaries); otherwise it takes a whole file (remote engines).
+    ``word_timestamps``: segments carry per-word times. ``languages``: the codes it knows (None: any).
+    """
 
     name: str = ""
+    supports_samples: ClassVar[bool] = True
+    word_timestamps: ClassVar[bool] = True
+    languages: tuple[str, ...] | None = None
 
-    @abstractmethod
-    def transcribe(self, audio: Path, options: TranscribeOptions) -> Transcription:
-        """Start transcribing ``audio``; segments are produced lazily."""
+    def transcribe(self, audio: Audio, options: TranscribeOptions | None = None, offset: float = 0.0) -> Transcription:
+        """Transcribe ``audio`` (a file, or 16 kHz mono float32 samples) from ``offset`` seconds on.
+
+        ``info`` is known at once (the first window is started); segments are decoded lazily as you iterate,
+        numbered from 0, with times on the recording's clock.
+        """
+        options = options or TranscribeOptions()
+        return self.from_windows(audio, options, self.windows(audio, options, offset))
+
+    def from_windows(self, audio: Audio, options: TranscribeOptions, windows: Iterator[Window]) -> Transcription:
+        """A lazy transcription of ``windows`` (info from the first one, segments renumbered from 0)."""
+        label = str(audio) if isinstance(audio, Path) else "<audio>"
+        total = _duration(audio)
+        first = next(windows, None)
+        language, probability = (first.language, first.language_probability) if first else (options.language or "", 0.0)
+        info = TranscriptionInfo(label, language, probability, total or (first.end if first else 0.0), self.name,
+                                 self.settings(options))
+        return Transcription(info, _numbered(first, windows) if first else iter(()))
+
+    def windows(self, audio: Audio, options: TranscribeOptions, offset: float = 0.0) -> Iterator[Window]:
+        """The windows of ``audio`` that end after ``offset``, in order.
+
+        Windows are always cut on the same grid from the start of the recording (at pauses, about
+        ``window_seconds`` long), so a run resumed at a window boundary decodes exactly the windows an uninterrupted
+        run would. The language detected in the first decoded window is passed to the later ones.
+        """
+        self.check(options)
+        if not self.supports_samples:
+            yield from self._whole_file(audio, options, offset)
+            return
+        for first, samples in _grid(audio, options.window_seconds):
+            start, end = first / SAMPLE_RATE, (first + len(samples)) / SAMPLE_RATE
+            if end <= offset:
+                continue
+            skip = max(0, round((offset - start) * SAMPLE_RATE))
+            window = self._filtered(self.transcribe_window(samples[skip:], options, (first + skip) / SAMPLE_RATE, end),
+                                    samples[skip:], options)
+            options = options if options.language else options.model_copy(update={"language": window.language})
+            yield window
+
+    def speech_spans(self, samples: np.ndarray, start: float) -> list[tuple[float, float]] | None:
+        """(start, end) seconds of speech in ``samples`` on the recording's clock, or None when unknown."""
+        return None
+
+    def _filtered(self, window: Window, samples: np.ndarray | None, options: TranscribeOptions) -> Window:
+        """``window`` without hallucinated segments (when asked); with VAD off, speech is found here for the check."""
+        if not options.drop_hallucinations:
+            return window
+        speech = None if options.vad or samples is None else self.speech_spans(samples, window.start)
+        return replace(window, segments=hallucination.keep_speech(window.segments, speech))
+
+    def check(self, options: TranscribeOptions) -> None:
+        """Fail with one sentence when ``options`` ask for what this engine cannot do."""
+        if self.languages is not None and options.language and options.language not in self.languages:
+            known = "English" if self.languages == ("en",) else ", ".join(self.languages)
+            raise InputError(
+                f"Model '{self.name}' only knows {known}, but language '{options.language}' was "
+                "asked for.",
+                "Use --model whisper-base (multilingual) or drop --language.",
+            )
+        if options.word_timestamps and not self.word_timestamps:
+            raise UnsupportedModelError(f"Model '{self.name}' gives no word timestamps.",
+                                        "Pick a Whisper model, or turn word timestamps off.")
+
+    def settings(self, options: TranscribeOptions) -> dict[str, Any]:
+        """Every setting that changes the words (for ``info.settings`` and checkpoint keys)."""
+        return {"model": self.name, **options.model_dump()}
+
+    def transcribe_window(self, samples: np.ndarray, options: TranscribeOptions, start: float,
+                          end: float) -> Window:
+        """Transcribe one window of samples that begins ``start`` seconds into the recording."""
+        raise UnsupportedModelError(f"Model '{self.name}' cannot transcribe samples in memory.", "Pass a file.")
+
+    def transcribe_file(self, path: Path, options: TranscribeOptions) -> Transcription:
+        """Transcribe a whole file at once (engines with ``supports_samples = False``)."""
+        raise UnsupportedModelError(f"Model '{self.name}' cannot transcribe a whole file.", "Pass samples.")
+
+    def _whole_file(self, audio: Audio, options: TranscribeOptions, offset: float) -> Iterator[Window]:
+        """One window: the whole recording (a file as it is; samples as a temporary WAV file)."""
+        with _as_file(audio) as path:
+            result = self.transcribe_file(path, options)
+            segments = [s for s in result.segments if s.end > offset]
+        window = Window(0.0, result.info.duration or _duration(audio), result.info.language,
+                        result.info.language_probability, iter(segments))
+        yield self._filtered(window, None, options)
+
+
+def _duration(audio: Audio) -> float:
+    if isinstance(audio, Path):
+        return audio_io.duration(audio) or 0.0
+    return len(audio) / SAMPLE_RATE
+
+
+def _grid(audio: Audio, seconds: float) -> Iterator[tuple[int, np.ndarray]]:
+    """(first sample, samples) windows cut at pauses: streamed from a file (bounded memory) or cut from samples."""
+    if isinstance(audio, Path):
+        for start, samples in audio_io.stream(audio, seconds):
+            yield round(start * SAMPLE_RATE), samples
+        return
+    if audio.size:
+        yield from audio_io.cut_at_pauses([audio], seconds)
+
+
+def _numbered(first: Window, rest: Iterator[Window]) -> Iterator[Segment]:
+    count = 0
+    for window in itertools.chain([first], rest):
+        for segment in window.segments:
+            yield replace(segment, id=count)
+            count += 1
+
+
+@contextlib.contextmanager
+def _as_file(audio: Audio) -> Iterator[Path]:
+    if isinstance(audio, Path):
+        yield audio
+        return
+    with tempfile.TemporaryDirectory(prefix="hfkit-audio-") as folder:
+        path = Path(folder) / "audio.wav"
+        audio_io.write_wav(path, audio)
+        yield path
 
 
 class ChatModel(ABC):

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-from hfkit.backends.base import TranscribeOptions, Transcriber, Transcription
-from hfkit.core import audio
+from hfkit.backends.base import TranscribeOptions, Transcriber, Window
 from hfkit.core.config import cpu_threads, resolve_device
-from hfkit.core.errors import InputError, missing_extra
+from hfkit.core.errors import missing_extra
 from hfkit.core.registry import ResolvedModel
-from hfkit.core.types import Segment, TranscriptionInfo, Word
+from hfkit.core.types import Segment, Word
 
-CHUNK_SECONDS = 120.0  # Silero VAD memory grows with the chunk: 10 min took ~650 MB, 2 min ~130 MB
+SAMPLING_SEED = 0  # temperature fallback samples: one fixed seed per window makes a replayed window decode the same
 
 
 class FasterWhisperTranscriber(Transcriber):
-    """Whisper through faster-whisper; the model is loaded once per instance."""
+    """Whisper through faster-whisper; the model is loaded once per instance. Windows come from the base class."""
 
     def __init__(self, model: ResolvedModel, device: str = "auto", compute_type: str | None = None, **_: Any) -> None:
         try:
@@ -30,50 +28,26 @@ class FasterWhisperTranscriber(Transcriber):
         self._model = WhisperModel(
             str(model.path), device=self.device, compute_type=self.compute_type, cpu_threads=cpu_threads()
         )
-        self.english_only = not self._model.model.is_multilingual
+        self.languages = None if self._model.model.is_multilingual else ("en",)
         self._batched: Any = None
 
-    def transcribe(self, audio_path: Path, options: TranscribeOptions) -> Transcription:
-        """Decode and transcribe chunk by chunk (cut at pauses), so memory stays bounded on long recordings."""
-        chunks = audio.stream(audio_path, CHUNK_SECONDS)
-        _, first = next(chunks)
-        result = self.transcribe_samples(first, options, str(audio_path))
-        result.info.duration = audio.duration(audio_path) or result.info.duration
-        rest = options.model_copy(update={"language": options.language or result.info.language})
-        return Transcription(result.info, self._chain(result.segments, chunks, rest))
+    def settings(self, options: TranscribeOptions) -> dict[str, Any]:
+        return {**super().settings(options), "device": self.device, "compute_type": self.compute_type}
 
-    def _chain(self, first: Iterator[Segment], chunks: Iterator[tuple[float, Any]],
-               options: TranscribeOptions) -> Iterator[Segment]:
-        count = 0
-        for segment in first:
-            count += 1
-            yield segment
-        for offset, samples in chunks:
-            for segment in self.transcribe_samples(samples, options).segments:
-                yield segment.shifted(offset, count)
-                count += 1
-
-    def transcribe_samples(self, samples: Any, options: TranscribeOptions, label: str = "<audio>") -> Transcription:
-        """Transcribe 16 kHz mono float32 samples already in memory."""
-        if self.english_only and options.language not in (None, "en"):
-            raise InputError(
-                f"Model '{self.name}' only knows English, but language '{options.language}' was asked for.",
-                "Use --model whisper-base (multilingual) or drop --language.",
-            )
+    def transcribe_window(self, samples: Any, options: TranscribeOptions, start: float, end: float) -> Window:
+        """Transcribe one window of 16 kHz mono float32 samples (language detection runs now, decoding lazily)."""
         kwargs = _kwargs(options)
         if options.batch_size > 1:
             segments, info = self._batched_pipeline().transcribe(samples, batch_size=options.batch_size, **kwargs)
         else:
             segments, info = self._model.transcribe(samples, **kwargs)
-        meta = TranscriptionInfo(
-            path=label,
-            language=info.language,
-            language_probability=info.language_probability,
-            duration=info.duration,
-            model=self.name,
-            settings={"device": self.device, "compute_type": self.compute_type, **options.model_dump()},
-        )
-        return Transcription(meta, _convert(segments))
+        return Window(start, end, info.language, info.language_probability, _seeded(_convert(segments, start)))
+
+    def speech_spans(self, samples: Any, start: float) -> list[tuple[float, float]] | None:
+        """Speech found by faster-whisper's Silero VAD (default settings), on the recording's clock."""
+        from faster_whisper.vad import get_speech_timestamps
+
+        return [(start + ts["start"] / 16000, start + ts["end"] / 16000) for ts in get_speech_timestamps(samples)]
 
     def _batched_pipeline(self) -> Any:
         if self._batched is None:
@@ -96,13 +70,21 @@ def _kwargs(options: TranscribeOptions) -> dict[str, Any]:
     }
 
 
-def _convert(segments: Any) -> Iterator[Segment]:
+def _seeded(segments: Iterator[Segment]) -> Iterator[Segment]:
+    """Reset CTranslate2's sampling seed when the window's decoding starts (it starts on the first ``next``)."""
+    import ctranslate2
+
+    ctranslate2.set_random_seed(SAMPLING_SEED)
+    yield from segments
+
+
+def _convert(segments: Any, offset: float) -> Iterator[Segment]:
     for index, seg in enumerate(segments):
-        words = tuple(Word(w.start, w.end, w.word, w.probability) for w in (seg.words or ()))
+        words = tuple(Word(w.start + offset, w.end + offset, w.word, w.probability) for w in (seg.words or ()))
         yield Segment(
             id=index,
-            start=seg.start,
-            end=seg.end,
+            start=seg.start + offset,
+            end=seg.end + offset,
             text=seg.text.strip(),
             words=words,
             avg_logprob=seg.avg_logprob,

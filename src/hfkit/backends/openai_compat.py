@@ -102,14 +102,19 @@ def _chat_kwargs(options: GenerationOptions) -> dict[str, Any]:
 
 
 class OpenAITranscriber(Transcriber):
-    """Speech to text through ``/v1/audio/transcriptions`` (verbose_json with word timestamps)."""
+    """Speech to text through ``/v1/audio/transcriptions`` (verbose_json with word timestamps).
+
+    The server takes whole files (samples are sent as one WAV file), so a recording is one window.
+    """
+
+    supports_samples = False
 
     def __init__(self, model: ResolvedModel, base_url: str | None = None, **_: Any) -> None:
         self.name = model.name
         self.model_id = _model_id(model)
         self.client = _client(_base_url(model, base_url))
 
-    def transcribe(self, audio_path: Path, options: TranscribeOptions) -> Transcription:
+    def transcribe_file(self, audio_path: Path, options: TranscribeOptions) -> Transcription:
         import openai
 
         audio.check_file(audio_path)

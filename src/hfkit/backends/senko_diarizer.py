@@ -50,9 +50,10 @@ class SenkoDiarizer:
     def diarize(self, samples: Any, num_speakers: int | None = None, min_speakers: int | None = None,
                 max_speakers: int | None = None, stop: threading.Event | None = None) -> list[tuple[float, float, str]]:
         """(start, end, label) turns in time order; empty when no speech is found or ``stop`` was set midway."""
-        speech = speech_regions(samples)
+        stop = stop or threading.Event()
+        speech = speech_regions(samples, stop=stop)
         with self._lock, self._speaker_count(num_speakers, min_speakers, max_speakers):
-            clustered = self._cluster_speech(samples, speech, stop or threading.Event())
+            clustered = None if stop.is_set() else self._cluster_speech(samples, speech, stop)
         if clustered is None:
             return []
         merged, centroids = clustered
@@ -90,7 +91,8 @@ class SenkoDiarizer:
         return self._diarizer._generate_embeddings(features, frames, [int(o) for o in offsets], dim)
 
 
-def speech_regions(samples: Any, window_s: float = 120.0) -> list[tuple[float, float]]:
+def speech_regions(samples: Any, window_s: float = 120.0,
+                   stop: threading.Event | None = None) -> list[tuple[float, float]]:
     """(start, end) seconds of speech by faster-whisper's ONNX Silero VAD, window by window so memory stays flat.
 
     senko's own VAD runs the TorchScript Silero model single-threaded (about 4x slower on a 30-minute meeting); the
@@ -101,6 +103,8 @@ def speech_regions(samples: Any, window_s: float = 120.0) -> list[tuple[float, f
     options = VadOptions(threshold=0.55, min_speech_duration_ms=250, min_silence_duration_ms=100, speech_pad_ms=30)
     step, rate, regions = int(window_s * 16000), 16000, []
     for first in range(0, len(samples), step):
+        if stop is not None and stop.is_set():
+            return []
         for ts in get_speech_timestamps(samples[first:first + step], options):
             regions.append(((first + ts["start"]) / rate, (first + ts["end"]) / rate))
     return regions

@@ -64,6 +64,8 @@ def minutes_command(
     model: Annotated[str | None, typer.Option("--model", help="Speech model (default: whisper-tiny.en).")] = None,
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
     beam_size: Annotated[int, typer.Option(min=1, max=20, help="Speech beam width; 1 (greedy) is about 1.5x faster.")] = 5,
+    window: Annotated[float, typer.Option("--window", min=20, max=3600,
+                                          help="Speech window in seconds (memory vs. context).")] = 300.0,
     speakers: Annotated[int | None, typer.Option(
         "--speakers", min=1, max=32, help="Number of speakers, if known (used for recordings under 20 min).")] = None,
     min_speakers: Annotated[int | None, typer.Option(min=1, max=32)] = None,
@@ -76,7 +78,7 @@ def minutes_command(
     wanted = parse_formats(formats)
     options = build_options(
         engine, llm, base_url=base_url, context_size=context_size, title=title, date=date, language=language,
-        asr_model=model, device=device, beam_size=beam_size, diarize=not no_speakers, num_speakers=speakers,
+        asr_model=model, device=device, beam_size=beam_size, window_seconds=window, diarize=not no_speakers, num_speakers=speakers,
         min_speakers=min_speakers, max_speakers=max_speakers, speaker_names=parse_speaker_names(speaker_names or ""),
     )
     if options.date:

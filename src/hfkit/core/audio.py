@@ -131,6 +131,21 @@ def quiet_cut(samples: np.ndarray, start: int, stop: int, sample_rate: int = SAM
     return start + int(np.argmin(energy)) * window + window // 2
 
 
+def write_wav(path: Path, samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> Path:
+    """Write float samples in [-1, 1] as a 16-bit mono WAV file."""
+    import wave
+
+    import numpy as np
+
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(sample_rate)
+        out.writeframes(pcm.tobytes())
+    return path
+
+
 def _undecodable(path: Path, exc: Exception) -> AudioError:
     return AudioError(
         f"'{path}' could not be decoded as audio or video ({type(exc).__name__}).",

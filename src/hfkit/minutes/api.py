@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,6 @@ Progress = Callable[[str, float, float], None]
 SegmentCallback = Callable[[Segment], None]
 STAGES = ("decode", "speech", "speakers", "minutes")
 TRANSCRIPT_FORMATS = ("json", "srt", "vtt", "txt")
-CHUNK_SECONDS = 300.0  # whisper windows (cut at pauses): 10 minutes cost ~600 MB of mel features, 2 minutes lost words
 BESIDE_LIMIT_S = 3600.0  # longer recordings are diarized after speech, not beside it, so peak memory stays < 2 GB
 
 
@@ -63,36 +62,13 @@ def _ignore(segment: Segment) -> None:
     """The default segment callback: nothing streams."""
 
 
-def windows(samples: Any, start: int, seconds: float = CHUNK_SECONDS) -> Iterator[tuple[int, Any]]:
-    """(first sample, samples) windows of about ``seconds`` from sample ``start`` on, cut at pauses."""
-    for first, window in audio.cut_at_pauses([samples[start:]], seconds):
-        yield start + first, window
-
-
-def _speech(transcriber: Any, samples: Any, path: Path, opts: Any, offset: float,
-            language: list[str]) -> Iterator[Segment]:
-    """Segments from ``offset`` seconds on, window by window, with times on the recording's clock.
-
-    ``language[0]`` is set to the language detected in the first window; later windows are told it.
-    """
-    if not hasattr(transcriber, "transcribe_samples"):  # remote engines take the file
-        result = transcriber.transcribe(path, opts)
-        language[0] = language[0] or result.info.language
-        yield from result.segments if offset == 0 else ()
-        return
-    for first, window in windows(samples, int(offset * audio.SAMPLE_RATE)):
-        result = transcriber.transcribe_samples(window, opts, str(path))
-        if not language[0] and result.info.language:
-            language[0] = result.info.language
-            opts = opts.model_copy(update={"language": language[0]})
-        for segment in result.segments:
-            yield segment.shifted(first / audio.SAMPLE_RATE)
-
-
 def _transcribe(path: Path, options: MinutesOptions, on_progress: Progress,
                 on_segment: SegmentCallback = _ignore) -> tuple[TranscriptionInfo, list[Segment]]:
-    """Speech to text in the calling thread while diarization runs beside it (each leaves the other's core idle time)."""
-    from hfkit.minutes.checkpoint import Checkpoint
+    """Speech to text in the calling thread while diarization runs beside it (each leaves the other's core idle time).
+
+    The speaker thread is always stopped and joined before this returns or raises, so an interrupted run never
+    leaves native diarization code running while the interpreter shuts down.
+    """
     from hfkit.speech import get_transcriber
 
     samples = audio.decode(path)  # reported once done, so a file that fails to decode prints one clean line
@@ -102,54 +78,54 @@ def _transcribe(path: Path, options: MinutesOptions, on_progress: Progress,
     diarizer = _load_diarizer() if options.diarize else None  # a missing extra fails before any transcription
     beside = diarizer is not None and duration <= BESIDE_LIMIT_S
     speakers_job = _diarize_in_background(diarizer, samples, options, on_progress) if beside else None
-    checkpoint = Checkpoint(path, {"model": transcriber.name, "language": options.language}) if options.resume else None
     try:
-        segments, language = _recognise(transcriber, samples, path, options, checkpoint, on_progress, on_segment)
-    except BaseException:  # interrupted (Ctrl-C, Stop in the web app) or failed: the speakers are not needed
-        if speakers_job is not None:
-            speakers_job.stop.set()
-        raise
-    on_progress("speech", duration, duration)
-    release_freed_memory()
-    info = TranscriptionInfo(str(path), language, 1.0, duration, transcriber.name, {"word_timestamps": True})
-    if diarizer is not None:
-        speakers_job = speakers_job or _diarize_in_background(diarizer, samples, options, on_progress)
-        turns = speakers_job.result()
+        info, segments, checkpoint = _recognise(transcriber, samples, path, options, on_progress, on_segment)
         release_freed_memory()
-        on_progress("speakers", 1, 1)
-        segments = speakers.assign_speakers(segments, turns) if segments else segments
-    if checkpoint:
+        if diarizer is not None:
+            speakers_job = speakers_job or _diarize_in_background(diarizer, samples, options, on_progress)
+            turns = speakers_job.result()
+            release_freed_memory()
+            on_progress("speakers", 1, 1)
+            segments = speakers.assign_speakers(segments, turns) if segments else segments
+    finally:  # interrupted (Ctrl-C, Stop in the web app), failed or done: the speaker thread ends here
+        if speakers_job is not None:
+            speakers_job.close()
+    if checkpoint is not None:
         checkpoint.remove()
+    info.duration = duration
     return info, segments
 
 
-def _recognise(transcriber: Any, samples: Any, path: Path, options: MinutesOptions, checkpoint: Any,
-               on_progress: Progress, on_segment: SegmentCallback) -> tuple[list[Segment], str]:
-    """All segments of the recording (continuing a checkpoint) and the language spoken."""
-    from dataclasses import replace
+def speech_options(options: MinutesOptions) -> Any:
+    """The transcription settings of a minutes run (all of them are part of the checkpoint's key)."""
+    from hfkit.speech import TranscribeOptions
 
-    from hfkit.backends.base import TranscribeOptions
+    return TranscribeOptions(language=options.language, word_timestamps=True, beam_size=options.beam_size,
+                             window_seconds=options.window_seconds)
 
-    opts = TranscribeOptions(language=options.language, word_timestamps=True, beam_size=options.beam_size)
-    segments, done = checkpoint.load() if checkpoint else ([], False)
-    for segment in segments:
-        on_segment(segment)
-    language = [options.language or ""]
+
+def _recognise(transcriber: Any, samples: Any, path: Path, options: MinutesOptions, on_progress: Progress,
+               on_segment: SegmentCallback) -> tuple[TranscriptionInfo, list[Segment], Any]:
+    """All segments of the recording (continuing a checkpoint), the transcription's info and the checkpoint."""
+    from hfkit.speech import checkpoint_for, transcribe_resumable
+
+    opts = speech_options(options)
+    checkpoint = checkpoint_for(path, transcriber, opts) if options.resume else None
+    result = transcribe_resumable(transcriber, samples, opts, checkpoint)
     duration = len(samples) / audio.SAMPLE_RATE
-    if not done:
-        for segment in _speech(transcriber, samples, path, opts, segments[-1].end if segments else 0.0, language):
-            segments.append(replace(segment, id=len(segments)))
-            on_segment(segments[-1])
-            if checkpoint:
-                checkpoint.append(segments[-1])
-            on_progress("speech", min(segment.end, duration), duration)
-        if checkpoint:
-            checkpoint.finish()
-    return segments, language[0] or "en"
+    segments: list[Segment] = []
+    for segment in result.segments:
+        segments.append(segment)
+        on_segment(segment)
+        on_progress("speech", min(segment.end, duration), duration)
+    on_progress("speech", duration, duration)
+    info = TranscriptionInfo(str(path), result.info.language or "en", result.info.language_probability, duration,
+                             transcriber.name, result.info.settings)
+    return info, segments, checkpoint
 
 
 class _Background:
-    """Work in a daemon thread (Ctrl-C never waits for it) that can be asked to stop; ``result()`` joins, re-raises."""
+    """Work in a thread that can be asked to stop; ``result()`` joins and re-raises, ``close()`` stops and joins."""
 
     def __init__(self, work: Callable[[threading.Event], Any]) -> None:
         self._work = work
@@ -166,10 +142,26 @@ class _Background:
             self._error = exc
 
     def result(self) -> Any:
-        self._thread.join()
+        self._join()
         if self._error is not None:
             raise self._error
         return self._value
+
+    def close(self) -> None:
+        """Ask the work to stop and wait for it, even through further Ctrl-C presses."""
+        self.stop.set()
+        interrupted: BaseException | None = None
+        while self._thread.is_alive():
+            try:
+                self._join()
+            except KeyboardInterrupt as exc:  # the thread must end before the interpreter does
+                interrupted = exc
+        if interrupted is not None:
+            raise interrupted
+
+    def _join(self) -> None:
+        while self._thread.is_alive():
+            self._thread.join(0.2)
 
 
 def _load_diarizer() -> Any:

@@ -98,6 +98,8 @@ class MinutesOptions(BaseModel):
     asr_model: str | None = None
     device: str = "auto"
     beam_size: int = Field(default=5, ge=1, le=20, description="whisper beam width; 1 (greedy) is faster")
+    window_seconds: float = Field(default=300.0, ge=20.0, le=3600.0,
+                                  description="speech is decoded in windows of about this length, cut at pauses")
     diarize: bool = True
     num_speakers: int | None = Field(default=None, ge=1, le=32)
     min_speakers: int | None = Field(default=None, ge=1, le=32)

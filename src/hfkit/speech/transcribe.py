@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hfkit.backends.base import TranscribeOptions, Transcriber, Transcription, load_transcriber
+from hfkit.backends.base import TranscribeOptions, Transcriber, Transcription, Window, load_transcriber
+from hfkit.speech.resume import checkpoint_for, transcribe_resumable
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["TranscribeOptions", "Transcriber", "Transcription", "Window", "checkpoint_for", "default_model",
+           "get_transcriber", "transcribe", "transcribe_resumable"]
 
 DEFAULT_MODEL = "whisper-tiny.en"
 MULTILINGUAL_MODEL = "whisper-base"
@@ -31,13 +38,13 @@ def get_transcriber(model: str | None = None, device: str = "auto", base_url: st
         return _CACHE[key]
 
 
-def transcribe(path: str | Path, *, model: str | None = None, device: str = "auto", base_url: str | None = None,
-               **options: Any) -> Transcription:
-    """Transcribe one audio or video file.
+def transcribe(audio: str | Path | np.ndarray, *, model: str | None = None, device: str = "auto",
+               base_url: str | None = None, offset: float = 0.0, **options: Any) -> Transcription:
+    """Transcribe one audio or video file, or 16 kHz mono float32 samples.
 
     Returns a :class:`Transcription` whose ``info`` is known at once and whose segments are decoded lazily
     as you iterate. ``options`` are the fields of :class:`TranscribeOptions` (language, vad, beam_size...).
     """
     opts = TranscribeOptions(**options)
     transcriber = get_transcriber(model, device, base_url, opts.language)
-    return transcriber.transcribe(Path(path), opts)
+    return transcriber.transcribe(Path(audio) if isinstance(audio, str) else audio, opts, offset)
