@@ -72,8 +72,8 @@ def test_kill_9_twice_and_a_torn_line_then_rerun_gives_byte_identical_outputs(tm
     assert len(_outputs(tmp_path / "a")) == 6
 
 
-@pytest.mark.slow  # three interrupted runs with diarization running beside speech
-@pytest.mark.parametrize("lines", [1, 2, 3])
+@pytest.mark.slow  # two interrupted runs with diarization running beside speech
+@pytest.mark.parametrize("lines", [1, 3])  # as speech starts, and with two windows done
 def test_ctrl_c_with_speakers_running_exits_130(tmp_path: Path, lines: int) -> None:
     cache = tmp_path / "cache"
     proc = _start(cache, tmp_path / "out")

@@ -57,7 +57,8 @@ def test_windows_are_cut_at_pauses_and_numbered_on_the_recording_clock() -> None
 @pytest.mark.fast
 def test_a_resumed_run_replays_saved_windows_and_keeps_their_language(tmp_path: Path) -> None:
     audio = _recording()
-    expected = [s.to_dict() for s in Scripted().transcribe(audio, OPTIONS)]
+    uninterrupted = Scripted().transcribe(audio, OPTIONS)
+    expected = [s.to_dict() for s in uninterrupted]
     checkpoint = Checkpoint(tmp_path / "c.jsonl", {"model": "scripted"})
     interrupted = transcribe_resumable(Scripted(), audio, OPTIONS, checkpoint)
     taken = [next(interrupted.segments) for _ in range(3)]  # the third window is decoded but not yet saved
@@ -66,6 +67,7 @@ def test_a_resumed_run_replays_saved_windows_and_keeps_their_language(tmp_path: 
     engine = Scripted()
     resumed = transcribe_resumable(engine, audio, OPTIONS, checkpoint)
     assert [s.to_dict() for s in resumed] == expected
+    assert resumed.info == uninterrupted.info
     assert engine.calls[0][1] == "de"  # the language detected before the interruption, not detected anew
     assert engine.calls[0][0] == pytest.approx(expected[2]["start"])  # saved windows were not decoded again
     assert len(engine.calls) == len(expected) - 2

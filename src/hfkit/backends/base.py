@@ -56,6 +56,7 @@ class Transcription:
     def __init__(self, info: TranscriptionInfo, segments: Iterator[Segment]) -> None:
         self.info = info
         self.segments = segments
+        self.warnings: list[str] = []  # filled as decoding goes, e.g. when a file turns out to be truncated
 
     def __iter__(self) -> Iterator[Segment]:
         return self.segments
@@ -105,7 +106,9 @@ class Transcriber:
         language, probability = (first.language, first.language_probability) if first else (options.language or "", 0.0)
         info = TranscriptionInfo(label, language, probability, total or (first.end if first else 0.0), self.name,
                                  self.settings(options))
-        return Transcription(info, _numbered(first, windows) if first else iter(()))
+        result = Transcription(info, iter(()))
+        result.segments = _numbered(first, windows, audio, result) if first else iter(())
+        return result
 
     def windows(self, audio: Audio, options: TranscribeOptions, offset: float = 0.0) -> Iterator[Window]:
         """The windows of ``audio`` that end after ``offset``, in order.
@@ -191,12 +194,17 @@ def _grid(audio: Audio, seconds: float) -> Iterator[tuple[int, np.ndarray]]:
         yield from audio_io.cut_at_pauses([audio], seconds)
 
 
-def _numbered(first: Window, rest: Iterator[Window]) -> Iterator[Segment]:
-    count = 0
+def _numbered(first: Window, rest: Iterator[Window], audio: Audio, result: Transcription) -> Iterator[Segment]:
+    """The windows' segments numbered from 0; at the end, a truncated file is noted in ``result.warnings``."""
+    count, end = 0, first.end
     for window in itertools.chain([first], rest):
+        end = window.end
         for segment in window.segments:
             yield replace(segment, id=count)
             count += 1
+    note = audio_io.shortfall(audio, end) if isinstance(audio, Path) else None
+    if note:
+        result.warnings.append(note)
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ from hfkit.core.errors import missing_extra
 from hfkit.core.registry import ResolvedModel
 from hfkit.core.types import Segment, Word
 
-SAMPLING_SEED = 0  # temperature fallback samples: one fixed seed per window makes a replayed window decode the same
+SAMPLING_SEED = 0  # whisper's temperature fallback samples; every window starts from this seed (see _fresh_decoder)
 
 
 class FasterWhisperTranscriber(Transcriber):
@@ -22,26 +22,55 @@ class FasterWhisperTranscriber(Transcriber):
             from faster_whisper import WhisperModel
         except ImportError as exc:  # pragma: no cover - core dependency
             raise missing_extra("faster-whisper", "all") from exc
+        import ctranslate2
+
+        ctranslate2.set_random_seed(SAMPLING_SEED)  # read by each decoding thread when it first samples
         self.name = model.name
         self.device = resolve_device(device)
         self.compute_type = compute_type or ("float16" if self.device == "cuda" else "int8")
-        self._model = WhisperModel(
-            str(model.path), device=self.device, compute_type=self.compute_type, cpu_threads=cpu_threads()
-        )
+        self._path = str(model.path)
+        self._model = WhisperModel(self._path, device=self.device, compute_type=self.compute_type,
+                                   cpu_threads=cpu_threads())
         self.languages = None if self._model.model.is_multilingual else ("en",)
         self._batched: Any = None
+        self._sampled = False  # whether the decoder's random generators may have moved since they were seeded
 
     def settings(self, options: TranscribeOptions) -> dict[str, Any]:
         return {**super().settings(options), "device": self.device, "compute_type": self.compute_type}
 
     def transcribe_window(self, samples: Any, options: TranscribeOptions, start: float, end: float) -> Window:
         """Transcribe one window of 16 kHz mono float32 samples (language detection runs now, decoding lazily)."""
+        if self._sampled:
+            self._fresh_decoder()
         kwargs = _kwargs(options)
         if options.batch_size > 1:
             segments, info = self._batched_pipeline().transcribe(samples, batch_size=options.batch_size, **kwargs)
         else:
             segments, info = self._model.transcribe(samples, **kwargs)
-        return Window(start, end, info.language, info.language_probability, _seeded(_convert(segments, start)))
+        return Window(start, end, info.language, info.language_probability, self._tracked(segments, start))
+
+    def _tracked(self, segments: Any, start: float) -> Iterator[Segment]:
+        """The window's segments; notes when whisper's temperature fallback sampled (or the window was left midway)."""
+        self._sampled = True
+        sampled = False
+        for segment in segments:
+            sampled = sampled or (segment.temperature or 0.0) > 0
+            yield _segment(segment, start)
+        self._sampled = sampled
+
+    def _fresh_decoder(self) -> None:
+        """A new CTranslate2 decoder, whose new threads seed their random generators from SAMPLING_SEED again.
+
+        CTranslate2 keeps one generator per decoding thread, seeded once, so after a window that sampled, the next
+        window would depend on every window before it and a resumed run would decode it differently. Loading the
+        decoder again (about 0.1 s for tiny.en) makes each window decode as it would first thing in a fresh process.
+        """
+        import ctranslate2
+
+        ctranslate2.set_random_seed(SAMPLING_SEED)
+        self._model.model = ctranslate2.models.Whisper(self._path, device=self.device, compute_type=self.compute_type,
+                                                       intra_threads=cpu_threads())
+        self._sampled = False
 
     def speech_spans(self, samples: Any, start: float) -> list[tuple[float, float]] | None:
         """Speech found by faster-whisper's Silero VAD (default settings), on the recording's clock."""
@@ -70,23 +99,7 @@ def _kwargs(options: TranscribeOptions) -> dict[str, Any]:
     }
 
 
-def _seeded(segments: Iterator[Segment]) -> Iterator[Segment]:
-    """Reset CTranslate2's sampling seed when the window's decoding starts (it starts on the first ``next``)."""
-    import ctranslate2
-
-    ctranslate2.set_random_seed(SAMPLING_SEED)
-    yield from segments
-
-
-def _convert(segments: Any, offset: float) -> Iterator[Segment]:
-    for index, seg in enumerate(segments):
-        words = tuple(Word(w.start + offset, w.end + offset, w.word, w.probability) for w in (seg.words or ()))
-        yield Segment(
-            id=index,
-            start=seg.start + offset,
-            end=seg.end + offset,
-            text=seg.text.strip(),
-            words=words,
-            avg_logprob=seg.avg_logprob,
-            no_speech_prob=seg.no_speech_prob,
-        )
+def _segment(seg: Any, offset: float) -> Segment:
+    words = tuple(Word(w.start + offset, w.end + offset, w.word, w.probability) for w in (seg.words or ()))
+    return Segment(id=seg.id, start=seg.start + offset, end=seg.end + offset, text=seg.text.strip(), words=words,
+                   avg_logprob=seg.avg_logprob, no_speech_prob=seg.no_speech_prob)

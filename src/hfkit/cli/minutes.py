@@ -97,6 +97,8 @@ def minutes_command(
             report.close()
         for written in result.write(output_dir(target), wanted):
             console.print(f"wrote {written}")
+        for warning in result.extras.get("warnings", []):
+            console.print(f"[yellow]{warning}[/yellow]")
         if result.minutes.no_speech:
             console.print(f"[yellow]No speech found in {path}.[/yellow]")
         if not quiet:

@@ -40,6 +40,8 @@ def transcribe_command(
         if len(files) > 1:
             console.print(f"[bold]{path}[/bold] ({result.info.language}, {result.info.duration:.1f} s)")
         segments = _collect(result.segments, result.info.duration, quiet)
+        for warning in result.warnings:
+            console.print(f"[yellow]{warning}[/yellow]")
         if not segments:
             console.print(f"[yellow]No speech found in {path}.[/yellow]")
         for written in write_outputs(result.info, segments, wanted, output, path.stem):

@@ -58,6 +58,28 @@ def duration(path: Path) -> float | None:
         return None
 
 
+def announced_duration(path: Path) -> float | None:
+    """The length the file's header announces (a WAV header's frame count, else the container's metadata)."""
+    if path.suffix.lower() == ".wav":
+        import wave
+
+        try:
+            with wave.open(str(path), "rb") as header:
+                return header.getnframes() / header.getframerate()
+        except (wave.Error, EOFError, OSError):
+            pass
+    return duration(path)
+
+
+def shortfall(path: Path, seconds_read: float) -> str | None:
+    """One sentence when fewer seconds were read from ``path`` than its header announces (a truncated file)."""
+    announced = announced_duration(path)
+    if announced is None or seconds_read >= announced - max(1.0, 0.01 * announced):
+        return None
+    return (f"'{path.name}' ends early: read {seconds_read:.1f} s of the {announced:.1f} s its header announces "
+            "(the file looks truncated; only what was read is transcribed).")
+
+
 def _blocks(path: Path, sample_rate: int) -> Iterator[np.ndarray]:
     import av
     import numpy as np

@@ -190,12 +190,16 @@ def load_source(source: Path, options: MinutesOptions, on_progress: Progress,
     ``on_segment`` sees each transcript segment as soon as it exists (before speakers are known for recordings).
     """
     audio.check_file(source)
-    if source.suffix.lower() == ".json" or source.suffix.lower() in transcript.TEXT_SUFFIXES:
+    if _is_transcript(source):
         info, segments = transcript.load_transcript(source)
         for segment in segments:
             on_segment(segment)
         return info, segments
     return _transcribe(source, options, on_progress, on_segment)
+
+
+def _is_transcript(source: Path) -> bool:
+    return source.suffix.lower() == ".json" or source.suffix.lower() in transcript.TEXT_SUFFIXES
 
 
 def _embed(sentences: Sequence[Sentence]) -> Any:
@@ -249,7 +253,8 @@ def minutes(source: str | Path, *, options: MinutesOptions | None = None,
     duration = max(info.duration, max((s.end for s in segments), default=0.0))
     result, named = make_minutes(segments, duration, options)
     report("minutes", 1, 1)
-    return MinutesResult(result, named, info)
+    note = None if _is_transcript(path) else audio.shortfall(path, info.duration)
+    return MinutesResult(result, named, info, {"warnings": [note] if note else []})
 
 
 def minutes_from_segments(segments: list[Segment], options: MinutesOptions | None = None,

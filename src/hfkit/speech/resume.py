@@ -35,11 +35,10 @@ def transcribe_resumable(transcriber: Transcriber, audio: Audio, options: Transc
     saved = [_window(record) for record in checkpoint.records() or ()]
     if not saved:
         checkpoint.start()
-    if saved and not options.language:
-        options = options.model_copy(update={"language": saved[0].language})
-    fresh = transcriber.windows(audio, options, saved[-1].end if saved else 0.0)
+    resumed = options.model_copy(update={"language": saved[0].language}) if saved and not options.language else options
+    fresh = transcriber.windows(audio, resumed, saved[-1].end if saved else 0.0)
     windows = itertools.chain(saved, (_saving(window, checkpoint) for window in fresh))
-    return transcriber.from_windows(audio, options, windows)
+    return transcriber.from_windows(audio, options, windows)  # info as an uninterrupted run reports it
 
 
 def _saving(window: Window, checkpoint: core.Checkpoint) -> Window:
