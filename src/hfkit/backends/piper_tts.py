@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 import wave
 from pathlib import Path
 from typing import Any
 
 from hfkit.core.atomic import atomic_path
 from hfkit.core.errors import InputError, UnsupportedModelError, missing_extra
+from hfkit.core.pool import pooled
 from hfkit.core.registry import ResolvedModel, resolve
 
 DEFAULT_VOICE = "piper-joe"
-_CACHE: dict[str, PiperSpeaker] = {}
-_LOCK = threading.Lock()
 
 
 class PiperSpeaker:
@@ -42,10 +40,11 @@ class PiperSpeaker:
 
 def load_speaker(reference: str = DEFAULT_VOICE, device: str = "cpu") -> PiperSpeaker:
     """A Piper voice for ``reference`` (embedded name or path to an ``.onnx`` voice), loaded once per process."""
-    with _LOCK:
-        if reference not in _CACHE:
-            path = Path(reference)
-            model = (ResolvedModel(reference, "piper", path, ("tts",)) if path.suffix == ".onnx" and path.exists()
-                     else resolve(reference))
-            _CACHE[reference] = PiperSpeaker(model, device)
-        return _CACHE[reference]
+    return pooled("speaker", reference, device, loader=lambda: PiperSpeaker(_voice_model(reference), device))
+
+
+def _voice_model(reference: str) -> ResolvedModel:
+    path = Path(reference)
+    if path.suffix == ".onnx" and path.exists():
+        return ResolvedModel(reference, "piper", path, ("tts",))
+    return resolve(reference)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from typing import Any
 
 from hfkit.core.config import cpu_threads
 from hfkit.core.errors import UnsupportedModelError, missing_extra
+from hfkit.core.pool import pooled
 from hfkit.core.registry import resolve
 
 DEFAULT_EMBEDDER = "all-minilm-l6-v2"
-_CACHE: dict[tuple[str, str], Embedder] = {}
-_LOCK = threading.Lock()
 
 
 class Embedder:
@@ -41,9 +39,5 @@ class Embedder:
 
 
 def load_embedder(reference: str = DEFAULT_EMBEDDER, device: str = "cpu") -> Embedder:
-    """An embedder loaded once per process."""
-    with _LOCK:
-        key = (reference, device)
-        if key not in _CACHE:
-            _CACHE[key] = Embedder(reference, device)
-        return _CACHE[key]
+    """An embedder loaded once per process (in the model pool)."""
+    return pooled("embedder", reference, device, loader=lambda: Embedder(reference, device))

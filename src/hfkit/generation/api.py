@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from hfkit.backends.base import ChatModel, load_chat_model
 from hfkit.core.errors import InputError, UnsupportedModelError
+from hfkit.core.pool import pooled
 from hfkit.core.types import ChatMessage, ChatRequest, GenerationOptions, Usage
 from hfkit.generation.schema_check import check_satisfiable
 
 DEFAULT_CHAT_MODEL = "smollm2-135m-instruct"
-_CACHE: dict[tuple[str, bool, int | None, str | None], ChatModel] = {}
-_LOCK = threading.Lock()
 
 
 def get_chat_model(model: str | None = None, *, chat: bool = True, context_size: int | None = None,
                    base_url: str | None = None, device: str = "auto") -> ChatModel:
-    """A chat model for ``model`` (default: the embedded SmolLM2), loaded once per process."""
-    key = (model or DEFAULT_CHAT_MODEL, chat, context_size, base_url)
-    with _LOCK:
-        if key not in _CACHE:
-            _CACHE[key] = load_chat_model(key[0], chat=chat, context_size=context_size, base_url=base_url, device=device)
-        return _CACHE[key]
+    """A chat model for ``model`` (default: the embedded SmolLM2), loaded once per process (in the model pool)."""
+    reference = model or DEFAULT_CHAT_MODEL
+    return pooled("chat", reference, chat, context_size, base_url, device,
+                  loader=lambda: load_chat_model(reference, chat=chat, context_size=context_size, base_url=base_url,
+                                                 device=device))
 
 
 def chat(messages: Sequence[ChatMessage | dict[str, str]], *, model: str | None = None, base_url: str | None = None,

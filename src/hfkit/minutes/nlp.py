@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any
 
-from hfkit.core.errors import missing_extra
-from hfkit.core.registry import resolve
+from hfkit.backends.spacy_nlp import load_spacy
 from hfkit.core.types import Segment
 
-_NLP: dict[str, Any] = {}
-_LOCK = threading.Lock()
+__all__ = ["Sentence", "load_spacy", "split_sentences"]
 
 
 @dataclass(frozen=True)
@@ -32,18 +29,6 @@ class Sentence:
     @property
     def words(self) -> int:
         return sum(1 for token in self.span if token.is_alpha)
-
-
-def load_spacy(reference: str = "en-core-web-sm") -> Any:
-    """The spaCy pipeline, loaded once per process."""
-    with _LOCK:
-        if reference not in _NLP:
-            try:
-                import spacy
-            except ImportError as exc:
-                raise missing_extra("spacy", "minutes") from exc
-            _NLP[reference] = spacy.load(str(resolve(reference).path))
-        return _NLP[reference]
 
 
 def _span_time(segment: Segment, first: int, last: int, length: int) -> tuple[float, float]:

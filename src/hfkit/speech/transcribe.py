@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hfkit.backends.base import TranscribeOptions, Transcriber, Transcription, Window, load_transcriber
+from hfkit.core.pool import pooled
 from hfkit.speech.resume import checkpoint_for, transcribe_resumable
 
 if TYPE_CHECKING:
@@ -18,9 +18,6 @@ __all__ = ["TranscribeOptions", "Transcriber", "Transcription", "Window", "check
 DEFAULT_MODEL = "whisper-tiny.en"
 MULTILINGUAL_MODEL = "whisper-base"
 
-_CACHE: dict[tuple[str, str, str | None], Transcriber] = {}
-_CACHE_LOCK = threading.Lock()
-
 
 def default_model(language: str | None) -> str:
     """tiny.en for English or unknown-but-assumed English; base for any other language."""
@@ -29,13 +26,10 @@ def default_model(language: str | None) -> str:
 
 def get_transcriber(model: str | None = None, device: str = "auto", base_url: str | None = None,
                     language: str | None = None) -> Transcriber:
-    """A transcriber for ``model``, loaded once per process and reused."""
+    """A transcriber for ``model``, loaded once per process (in the model pool) and reused."""
     reference = model or default_model(language)
-    key = (reference, device, base_url)
-    with _CACHE_LOCK:
-        if key not in _CACHE:
-            _CACHE[key] = load_transcriber(reference, device=device, base_url=base_url)
-        return _CACHE[key]
+    return pooled("transcriber", reference, device, base_url,
+                  loader=lambda: load_transcriber(reference, device=device, base_url=base_url))
 
 
 def transcribe(audio: str | Path | np.ndarray, *, model: str | None = None, device: str = "auto",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,9 +16,7 @@ from typing import Any
 from hfkit.core.atomic import build_once
 from hfkit.core.config import cache_dir
 from hfkit.core.errors import InputError, UnsupportedModelError, missing_extra
-
-_LOADED: dict[str, Any] = {}
-_LOCK = threading.Lock()
+from hfkit.core.pool import pooled
 
 
 def _transformers() -> Any:
@@ -109,16 +106,18 @@ def tokenizer_dir(reference: str) -> Path:
 
 def load_tokenizer(reference: str) -> Any:
     """A Hugging Face tokenizer for an embedded model name, a hub id, a local directory or a ``.gguf`` file."""
-    with _LOCK:
-        if reference not in _LOADED:
-            directory = tokenizer_dir(reference)
-            try:
-                _LOADED[reference] = _transformers().AutoTokenizer.from_pretrained(str(directory))
-                _LOADED[reference].hfkit_reference = reference
-            except (OSError, ValueError) as exc:
-                raise InputError(f"'{reference}' has no tokenizer transformers can load ({exc}).",
-                                 "Pass a model directory with tokenizer files, or a GGUF file.") from exc
-        return _LOADED[reference]
+    return pooled("tokenizer", reference, loader=lambda: _load_tokenizer(reference))
+
+
+def _load_tokenizer(reference: str) -> Any:
+    directory = tokenizer_dir(reference)
+    try:
+        tokenizer = _transformers().AutoTokenizer.from_pretrained(str(directory))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"'{reference}' has no tokenizer transformers can load ({exc}).",
+                         "Pass a model directory with tokenizer files, or a GGUF file.") from exc
+    tokenizer.hfkit_reference = reference
+    return tokenizer
 
 
 def _tokenizer(tokenizer: Any) -> Any:
