@@ -79,7 +79,7 @@ def _is_tables(source: str) -> bool:
 def _single(source: str, n: int, options: Any, output: Path | None, fmt: str | None, overwrite: bool, resume: bool,
             show_schema: bool, propose: bool) -> None:
     from hfkit.synth.api import chat_model, check_count, synth
-    from hfkit.synth.formats import check_format
+    from hfkit.synth.formats import check_format, format_of, suffix_of
     from hfkit.synth.sources import resolve_spec, schema_json
 
     if fmt:
@@ -95,8 +95,8 @@ def _single(source: str, n: int, options: Any, output: Path | None, fmt: str | N
     if show_schema:
         stdout.print(schema_json(spec), markup=False)
         return
-    fmt = fmt or (output.suffix.lstrip(".").replace("txt", "text") if output and output.suffix else "jsonl")
-    target = output or Path(f"{spec.name}.{'txt' if fmt == 'text' else fmt}")
+    fmt = fmt or (format_of(output) if output and output.suffix else "jsonl")
+    target = output or Path(f"{spec.name}.{suffix_of(fmt)}")
     with progress("records") as bar:
         task = bar.add_task(f"synth {spec.name}", total=n)
         try:

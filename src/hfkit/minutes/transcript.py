@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from hfkit.core.clock import parse_clock
 from hfkit.core.errors import InputError
 from hfkit.core.types import Segment, TranscriptionInfo, Word
 
@@ -58,13 +59,6 @@ def _timeline(turns: Sequence[tuple[str | None, str, float | None]]) -> list[Seg
     return segments
 
 
-def _seconds(stamp: str) -> float:
-    value = 0.0
-    for part in stamp.split(":"):
-        value = value * 60 + float(part)
-    return value
-
-
 def parse_text(text: str, source: str = "<text>") -> list[Segment]:
     """``Speaker: text`` lines (optionally ``[mm:ss]`` first); lines without a speaker continue the last turn."""
     turns: list[tuple[str | None, str, float | None]] = []
@@ -74,7 +68,7 @@ def parse_text(text: str, source: str = "<text>") -> list[Segment]:
         match = _LINE.match(line)
         if match:
             time = match["time"]
-            turns.append((match["speaker"].strip(), match["text"], _seconds(time) if time else None))
+            turns.append((match["speaker"].strip(), match["text"], parse_clock(time) if time else None))
         elif turns:
             speaker, previous, start = turns[-1]
             turns[-1] = (speaker, f"{previous} {line.strip()}", start)

@@ -19,6 +19,7 @@ from hfkit.synth import formats
 from hfkit.synth.checkpoint import Checkpoint, checkpoint_path
 from hfkit.synth.engine import Engine, EngineSettings, State
 from hfkit.synth.fields import compile_plan
+from hfkit.synth.formats import format_of
 from hfkit.synth.report import build_report, versions
 from hfkit.synth.schema import spec_hash
 from hfkit.synth.sources import Spec, resolve_spec
@@ -77,14 +78,6 @@ class SynthResult:
         write_text(report, json.dumps(self.report, indent=2, ensure_ascii=False, default=str) + "\n")
         self.paths = [path, report]
         return self.paths
-
-
-def format_of(path: Path) -> str:
-    """The format named by a file suffix (.json, .jsonl, .csv, .parquet, .txt)."""
-    suffix = {".txt": "text", ".ndjson": "jsonl"}.get(path.suffix.lower(), path.suffix.lower().lstrip("."))
-    if suffix not in formats.FORMATS:
-        raise InputError(f"Cannot tell the format of '{path.name}' from its suffix.", "Pass --format.")
-    return suffix
 
 
 def report_path(output: Path) -> Path:

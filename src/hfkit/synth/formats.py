@@ -72,6 +72,20 @@ def check_format(fmt: str) -> str:
     return name
 
 
+def format_of(path: Path) -> str:
+    """The format a file's suffix names (.json, .jsonl/.ndjson, .csv, .parquet, .txt); the one suffix rule."""
+    name = normalize_format(path.suffix)
+    if not path.suffix or name not in FORMATS:
+        raise InputError(f"Cannot tell the format of '{path.name}' from its suffix.", "Pass --format.")
+    return name
+
+
+def suffix_of(fmt: str) -> str:
+    """The file suffix (without the dot) for a format: the inverse of :func:`format_of`."""
+    name = normalize_format(fmt)
+    return "txt" if name == "text" else name
+
+
 # json / jsonl
 def _json(records: Records, schema: dict[str, Any], nested: str) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"

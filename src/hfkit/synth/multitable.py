@@ -26,7 +26,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from hfkit.core.errors import GenerationError, InputError, SchemaError, missing_extra
 from hfkit.synth.api import SynthOptions, SynthResult, check_output, synth
-from hfkit.synth.formats import check_format
+from hfkit.synth.formats import check_format, suffix_of
 from hfkit.synth.quality import distribution
 from hfkit.synth.sources import Spec, resolve_spec
 
@@ -90,16 +90,12 @@ def synth_tables(spec: TablesSpec, *, options: SynthOptions | None = None, outpu
     for position, name in enumerate(_order(spec)):
         table = spec.tables[name]
         if output_dir is not None:
-            check_output(output_dir / f"{name}.{_suffix(fmt)}", overwrite, resume=False)
+            check_output(output_dir / f"{name}.{suffix_of(fmt)}", overwrite, resume=False)
         results[name] = _one_table(name, table, results, options, position)
     if output_dir is not None:
         for name, result in results.items():
-            result.write(output_dir / f"{name}.{_suffix(fmt)}", fmt)
+            result.write(output_dir / f"{name}.{suffix_of(fmt)}", fmt)
     return results
-
-
-def _suffix(fmt: str) -> str:
-    return "txt" if fmt == "text" else fmt
 
 
 def _one_table(name: str, table: TableSpec, done: dict[str, SynthResult], options: SynthOptions,

@@ -11,6 +11,7 @@ import gradio as gr
 
 from hfkit.core.atomic import write_text
 from hfkit.core.audio import AUDIO_SUFFIXES
+from hfkit.core.clock import parse_clock
 from hfkit.core.errors import InputError
 from hfkit.core.types import Segment
 from hfkit.minutes.api import STAGES, MinutesResult, minutes, minutes_from_segments
@@ -59,14 +60,6 @@ def moments(m: Minutes) -> list[list[str]]:
     rows += [(a.citation.start, "action", f"{a.owner + ': ' if a.owner else ''}{a.task}") for a in m.action_items]
     rows += [(q.citation.start, "question", q.text) for q in m.open_questions]
     return [[clock(start), kind, text] for start, kind, text in sorted(rows, key=lambda r: r[0])]
-
-
-def seconds_of(stamp: str) -> float:
-    """Seconds of a clock time such as 01:02:03 or 02:03."""
-    value = 0.0
-    for part in stamp.split(":"):
-        value = value * 60 + float(part)
-    return value
 
 
 def speakers_of(segments: list[Segment]) -> list[list[str]]:
@@ -140,7 +133,7 @@ def seek(table: Any, event: gr.SelectData) -> Any:
     """Clicking a cited moment or a transcript line moves the audio player to its time."""
     rows = table.values.tolist() if hasattr(table, "values") else table
     row = event.index[0] if isinstance(event.index, list | tuple) else event.index
-    return gr.update(playback_position=seconds_of(str(rows[row][0])))
+    return gr.update(playback_position=parse_clock(str(rows[row][0])))
 
 
 def build(context: WebContext) -> None:
