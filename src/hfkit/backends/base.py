@@ -19,7 +19,7 @@ from hfkit.core import hallucination
 from hfkit.core.audio import SAMPLE_RATE
 from hfkit.core.errors import InputError, UnsupportedModelError
 from hfkit.core.registry import ResolvedModel, resolve
-from hfkit.core.types import ChatRequest, Segment, TranscriptionInfo, Usage
+from hfkit.core.types import ChatRequest, GenerationOptions, Segment, TranscriptionInfo, Usage
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -218,15 +218,49 @@ def _as_file(audio: Audio) -> Iterator[Path]:
         yield path
 
 
+CHAT_CAPABILITIES: dict[str, tuple[str, str]] = {
+    "raw": ("has no raw completion mode", "Drop --raw, or use a local GGUF or transformers model."),
+    "chat_template": ("has no chat template, so it cannot chat", "Use plain completion (--raw) or an instruct model."),
+    "json_schema": ("cannot be held to a JSON schema", "Drop the schema, or use a GGUF, transformers or openai: model."),
+    "streaming": ("cannot stream its reply", "Ask for the whole reply at once."),
+}
+
+
 class ChatModel(ABC):
-    """Text generation from a conversation."""
+    """Text generation from a conversation.
+
+    Capabilities are attributes, checked in one place (:meth:`require`): ``supports_raw`` (``complete_raw``
+    continues plain text without a template), ``supports_json_schema`` (replies held to a JSON schema),
+    ``supports_streaming`` (pieces arrive as they are generated) and ``has_chat_template`` (set per model).
+    """
 
     name: str = ""
     context_size: int = 0
+    supports_raw: ClassVar[bool] = False
+    supports_json_schema: ClassVar[bool] = True
+    supports_streaming: ClassVar[bool] = True
+    has_chat_template: bool = True
 
     @abstractmethod
     def complete(self, request: ChatRequest, usage: Usage | None = None) -> Iterator[str]:
         """Stream the assistant's reply as text pieces; fill ``usage`` when given."""
+
+    def complete_raw(self, prompt: str, options: GenerationOptions, usage: Usage | None = None) -> Iterator[str]:
+        """Continue ``prompt`` as plain text (engines with ``supports_raw``)."""
+        self.require("raw")
+        raise NotImplementedError  # pragma: no cover - require() raised
+
+    def can(self, capability: str) -> bool:
+        """Whether this model has ``capability`` (a key of :data:`CHAT_CAPABILITIES`)."""
+        flags = {"raw": self.supports_raw, "chat_template": self.has_chat_template,
+                 "json_schema": self.supports_json_schema, "streaming": self.supports_streaming}
+        return flags[capability]
+
+    def require(self, capability: str) -> None:
+        """Raise :class:`UnsupportedModelError` naming the model, what it lacks and what to do instead."""
+        if not self.can(capability):
+            problem, fix = CHAT_CAPABILITIES[capability]
+            raise UnsupportedModelError(f"'{self.name}' {problem}.", fix)
 
     def count_tokens(self, text: str) -> int:
         """Approximate token count (backends override with their tokenizer)."""

@@ -169,6 +169,8 @@ def _dtype_name(dtype: str, model: ResolvedModel) -> str:
 class TransformersChatModel(ChatModel):
     """A causal LM loaded once; ``complete`` streams replies, ``complete_raw`` continues plain text."""
 
+    supports_raw = True
+
     def __init__(self, model: ResolvedModel, device: str = "auto", dtype: str = "auto",
                  quantization: str | None = None, context_size: int | None = None, **_: Any) -> None:
         self.name = model.name

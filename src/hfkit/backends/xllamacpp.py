@@ -30,6 +30,8 @@ _DONE = object()
 class LlamaCppChatModel(ChatModel):
     """A GGUF model loaded once; requests are served one at a time per instance."""
 
+    supports_raw = True
+
     def __init__(self, model: ResolvedModel, context_size: int | None = None, device: str = "auto", **_: Any) -> None:
         try:
             import xllamacpp
@@ -38,6 +40,7 @@ class LlamaCppChatModel(ChatModel):
         self.name = model.name
         self.path = model.path
         self.context_size = context_size or _default_context(model)
+        self.has_chat_template = model.can("chat")
         params = xllamacpp.CommonParams()
         params.model.path = str(model.path)
         params.n_ctx = self.context_size

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from hfkit.backends.base import ChatModel, load_chat_model
-from hfkit.core.errors import InputError, UnsupportedModelError
+from hfkit.core.errors import InputError
 from hfkit.core.pool import pooled
 from hfkit.core.types import ChatMessage, ChatRequest, GenerationOptions, Usage
 from hfkit.generation.schema_check import check_satisfiable
@@ -38,10 +38,8 @@ def generate(prompt: str, *, model: str | None = None, system: str | None = None
     opts = _checked(GenerationOptions(**options))
     if raw:
         chat_model = get_chat_model(model, chat=False, base_url=base_url)
-        complete_raw = getattr(chat_model, "complete_raw", None)
-        if complete_raw is None:
-            raise UnsupportedModelError(f"'{chat_model.name}' has no raw completion mode.", "Drop --raw.")
-        return complete_raw(prompt, opts, usage)  # type: ignore[no-any-return]
+        chat_model.require("raw")
+        return chat_model.complete_raw(prompt, opts, usage)
     messages = ([ChatMessage(role="system", content=system)] if system else []) + [ChatMessage(role="user", content=prompt)]
     return get_chat_model(model, base_url=base_url).complete(ChatRequest(messages=messages, options=opts), usage)
 

@@ -150,7 +150,7 @@ def _chat_model(model: ResolvedModel | None, options: PipelineOptions) -> Any:
 
 
 def _can_chat(chat_model: Any, model: ResolvedModel | None) -> bool:
-    return bool(getattr(chat_model, "has_chat_template", model is not None and model.can("chat")))
+    return bool(chat_model.has_chat_template)
 
 
 def _ask(chat_model: Any, text: str, options: PipelineOptions, schema: dict[str, Any] | None = None) -> str:
