@@ -70,6 +70,14 @@ def synth_command(
     _single(source, n, options, output, fmt, overwrite, resume, show_schema, propose)
 
 
+def _route_line(route: str, schema: dict[str, Any]) -> str:
+    """Which way a description went: a matching template, or fields made from its nouns."""
+    if route.startswith("template:"):
+        return f"Description matched the built-in template '{route.split(':', 1)[1]}'."
+    fields = ", ".join(list(schema.get("properties") or {})[:12])
+    return f"Description turned into fields: {fields} (--show-schema prints the schema)."
+
+
 def _is_tables(source: str) -> bool:
     from hfkit.synth.multitable import is_tables_file
 
@@ -89,9 +97,8 @@ def _single(source: str, n: int, options: Any, output: Path | None, fmt: str | N
     if propose and options.llm is None:
         raise InputError("--propose needs a language model.", "Drop --llm none, or pass --llm <model>.")
     spec = resolve_spec(source, chat_model(options) if propose else None)
-    if spec.matches:
-        ranked = ", ".join(f"{name} {score:.2f}" for name, score in spec.matches)
-        console.print(f"[dim]Closest templates: {ranked}; using '{spec.name}'.[/dim]", soft_wrap=True)
+    if spec.route:
+        console.print(f"[dim]{_route_line(spec.route, spec.schema)}[/dim]", soft_wrap=True)
     if show_schema:
         stdout.print(schema_json(spec), markup=False)
         return

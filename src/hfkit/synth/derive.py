@@ -75,6 +75,23 @@ def _sum(spec: dict[str, Any], node: dict[str, Any]) -> Rule:
     return make
 
 
+def _after(spec: dict[str, Any], node: dict[str, Any]) -> Rule:
+    """A date (or date-time) 1-14 days after another field's (``days`` [low, high] to change that)."""
+    low, high = spec.get("days", [1, 14])
+
+    def make(record: dict[str, Any], d: Draw) -> Any:
+        from datetime import date, datetime, timedelta
+
+        start = str(record.get(spec["from"]) or "2024-01-01")
+        days = timedelta(days=int(d.rng.integers(int(low), int(high) + 1)))
+        if node.get("format") == "date-time" or "T" in start:
+            value = datetime.fromisoformat(start.replace("Z", "+00:00")) + days
+            return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return (date.fromisoformat(start[:10]) + days).isoformat()
+
+    return make
+
+
 _RULES: dict[str, Callable[[dict[str, Any], dict[str, Any]], Rule]] = {
-    "email": _email, "scale": _scale, "product": _product, "sum": _sum,
+    "email": _email, "scale": _scale, "product": _product, "sum": _sum, "after": _after,
 }

@@ -335,6 +335,8 @@ class Compiler:
                 continue
             gens[key] = self.node(sub, (*path, key), Context(**{**child.__dict__, "required": key in own_required}))
         derived = [(k, derive.compile_rule(k, v, path)) for k, v in props.items() if isinstance(v, dict) and "x-derive" in v]
+        for key, _ in derived:
+            self.plan.generators[".".join((*path, key))] = f"derived ({props[key]['x-derive'].get('rule')})"
         self.plan.unique_paths += [
             (*path, k) for k, v in props.items() if isinstance(v, dict) and "x-derive" in v and v.get("x-unique") and not ctx.in_array
         ]

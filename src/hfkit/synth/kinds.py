@@ -332,6 +332,34 @@ def _kinds() -> None:
         "physician",
         "player",
         "artist",
+        "officer",
+        "rider",
+        "pilot",
+        "nurse",
+        "coach",
+        "judge",
+        "tenant",
+        "landlord",
+        "seller",
+        "buyer",
+        "sender",
+        "recipient",
+        "manager",
+        "winner",
+        "organizer",
+        "volunteer",
+        "trainer",
+        "therapist",
+        "lawyer",
+        "client",
+        "caller",
+        "requester",
+        "approver",
+        "supervisor",
+        "interviewer",
+        "candidate",
+        "applicant",
+        "employee",
     )
     reg(FieldKind("first_name", faker="first_name"), "first name", "given name", "firstname", "forename", "fname")
     reg(FieldKind("last_name", faker="last_name"), "last name", "surname", "family name", "lastname", "lname")
@@ -633,7 +661,7 @@ def _kinds() -> None:
         "num",
         "servings",
         "serving",
-        "guests",
+        "guest count",
         "items",
         "attempts",
         "retries",
@@ -650,11 +678,9 @@ def _kinds() -> None:
         "bathrooms",
         "credits",
         "credit",
-        "children",
         "rooms",
         "floors",
         "nights",
-        "passengers",
         "units count",
         "level",
         "priority number",
@@ -804,6 +830,8 @@ def words(name: str) -> list[str]:
 def _singular(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
@@ -869,7 +897,9 @@ def _generic(tokens: list[str], parent: list[str], siblings: set[str]) -> str | 
             return {"city": "city", "country": "country", "course": "title", "tag": "word", "category": "category"}.get(
                 parent[-1], "product_name"
             )
-        return "slug" if siblings & {"version", "dependency", "script", "plugin"} else "person_name"
+        if siblings & {"version", "dependency", "script", "plugin"}:
+            return "slug"
+        return "title" if parent else "person_name"
     return None
 
 

@@ -44,7 +44,7 @@ def build_report(spec: Spec, n: int, state: State, manifest: dict[str, Any], tex
         },
         "fields": {k: distribution([r.get(k) if isinstance(r, dict) else None for r in records])
                    for k in spec.schema.get("properties") or {}},
-        "generators": generators or {}, "route": spec.source,
+        "generators": generators or {}, "route": spec.route or spec.source,
         "model": manifest.get("model"), "seconds": round(stats.seconds, 2),
         "records_per_second": round(len(records) / stats.seconds, 2) if stats.seconds else None,
         "tokens": {"prompt": stats.prompt_tokens, "completion": stats.completion_tokens},

@@ -14,7 +14,7 @@ from hfkit.backends.base import ChatModel
 from hfkit.core.errors import InputError, SchemaError
 from hfkit.synth.schema import prepare
 from hfkit.synth.tabular.read import is_table_file
-from hfkit.synth.templates import load_template, rank_templates
+from hfkit.synth.templates import load_template
 
 PYDANTIC_REF = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 PLACE_LOCALES = {
@@ -40,6 +40,7 @@ class Spec:
     locale: str | None = None
     matches: list[tuple[str, float]] = field(default_factory=list)
     path: Path | None = None  # the sample table, when the source is one (``source == "sample"``)
+    route: str = ""
 
 
 def resolve_spec(source: str | dict[str, Any] | type | Spec, proposer: ChatModel | None = None) -> Spec:
@@ -86,13 +87,16 @@ def sample_spec(path: Path) -> Spec:
 
 
 def from_description(description: str) -> Spec:
-    """The closest template by MiniLM similarity, adapted: the description becomes the prompt context and locale."""
-    ranked = rank_templates(description)
-    name = ranked[0][0]
-    schema = load_template(name)
-    schema["description"] = description
-    return Spec(name, prepare(schema, f"Template '{name}'"), "description", description, _locale(description),
-                ranked[:3])
+    """The schema the description describes: its listed nouns become typed fields (``describe.compose``); a
+    built-in template only when one really matches. ``Spec.route`` says which way it went."""
+    from hfkit.synth.describe import compose
+
+    composed = compose(description)
+    name = composed.route.split(":", 1)[1] if composed.route.startswith("template:") else _slug(
+        str(composed.schema.get("title", "records")))
+    where = f"Template '{name}'" if composed.route.startswith("template:") else "The schema made from the description"
+    return Spec(name, prepare(composed.schema, where), "description", description, _locale(description),
+                route=composed.route)
 
 
 def _read_schema(path: Path) -> Any:
