@@ -100,7 +100,8 @@ def test_cli_accepts_several_files_and_directories(tmp_path: Path, shared_testda
     rc = run_cli(["transcribe", str(folder), str(shared_testdata / "audio" / "hotwords.mp3"), "--format", "txt",
                   "-o", str(out), "-q"])
     assert rc == 0
-    assert sorted(p.name for p in out.iterdir()) == ["a.txt", "hotwords.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["a", "hotwords", "manifest.jsonl"]  # a folder per recording
+    assert (out / "a" / "a.txt").read_text().strip() and (out / "hotwords" / "hotwords.txt").read_text().strip()
 
 
 def test_english_only_model_refuses_other_language(shared_testdata: Path) -> None:

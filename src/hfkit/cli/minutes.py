@@ -9,6 +9,7 @@ import typer
 from rich.progress import Progress, TaskID
 
 from hfkit.cli.common import console, output_dir, progress, stdout
+from hfkit.cli.recordings import RayAddress, RayFlag, RayWorkers, is_batch, run_recordings, scale_options
 from hfkit.core.audio import check_file
 from hfkit.core.errors import InputError
 from hfkit.minutes.api import STAGES, minutes
@@ -16,6 +17,7 @@ from hfkit.minutes.engines import ENGINES
 from hfkit.minutes.model import MinutesOptions
 from hfkit.minutes.render import parse_formats
 from hfkit.minutes.speakers import parse_speaker_names
+from hfkit.scale.batch import MinutesSettings
 
 
 class StageProgress:
@@ -50,8 +52,9 @@ def build_options(engine: str, llm: str | None, **fields: object) -> MinutesOpti
 def minutes_command(
     inputs: Annotated[list[Path], typer.Argument(help="Recordings (audio/video), transcript .json or 'Speaker: text' .txt.",
                                                  show_default=False)],
-    output: Annotated[Path | None, typer.Option("--output-dir", "-o", help="Where files go (default: <name>-minutes).")]
-    = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output-dir", "-o", help="Where files go (default: <name>-minutes); with several recordings or --ray, one "
+        "folder per recording plus manifest.jsonl.")] = None,
     formats: Annotated[str, typer.Option("--format", help="Minutes files: md,json,docx,html.")] = "md,json",
     engine: Annotated[str, typer.Option(help=f"Engine: {', '.join(ENGINES)}.")] = "grounded",
     llm: Annotated[str | None, typer.Option(help="Chat model for --engine llm (name, path, hub id, openai:<model>).")]
@@ -73,6 +76,9 @@ def minutes_command(
     speaker_names: Annotated[str | None, typer.Option(help="Rename labels: 'SPEAKER_00=Alice,SPEAKER_01=Bob'.")] = None,
     no_speakers: Annotated[bool, typer.Option("--no-speakers", help="Skip diarization.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the minutes.")] = False,
+    ray: RayFlag = False,
+    ray_address: RayAddress = None,
+    ray_workers: RayWorkers = None,
 ) -> None:
     """Make meeting minutes: summary, key points, decisions and action items, each citing the words said."""
     wanted = parse_formats(formats)
@@ -85,11 +91,15 @@ def minutes_command(
         from hfkit.minutes.dates import parse_date
 
         parse_date(options.date)
+    scale = scale_options(ray, ray_address, ray_workers)
+    if is_batch(inputs, output, scale):
+        assert output is not None
+        settings = MinutesSettings(options=options.model_dump(), formats=list(wanted))
+        run_recordings("minutes", inputs, output, settings, scale)
+        return
     files = [check_file(path) for path in inputs]
     for path in files:
         target = output or Path(f"{path.stem}-minutes")
-        if output is not None and len(files) > 1:
-            target = output / path.stem
         report = StageProgress()
         try:
             result = minutes(path, options=options, on_progress=report)

@@ -8,7 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from hfkit.cli.common import console, progress, stdout
+from hfkit.cli.recordings import RayAddress, RayFlag, RayWorkers, scale_options
 from hfkit.core.errors import Cancelled, InputError
+from hfkit.scale.executor import ScaleOptions
 
 SOURCE_HELP = ("A template name (see --list-templates), a JSON Schema file, module:Class (pydantic), a description "
                "in quotes, a multi-table spec (.yaml/.json with 'tables'), or a sample table (.csv/.parquet/.jsonl) "
@@ -44,6 +46,9 @@ def synth_command(
     show_schema: Annotated[bool, typer.Option(help="Print the schema that would be used, then stop.")] = False,
     propose: Annotated[bool, typer.Option(help="Let --llm propose the schema for a description.")] = False,
     list_templates: Annotated[bool, typer.Option(help="List the built-in templates, then stop.")] = False,
+    ray: RayFlag = False,
+    ray_address: RayAddress = None,
+    ray_workers: RayWorkers = None,
 ) -> None:
     from pydantic import ValidationError
 
@@ -64,10 +69,13 @@ def synth_command(
         error = exc.errors()[0]
         option = "--" + str(error["loc"][0]).replace("_", "-")
         raise InputError(f"Option {option} is invalid: {error['msg']}.", "See 'hfkit synth --help'.") from exc
+    scale = scale_options(ray, ray_address, ray_workers)
     if _is_tables(source):
+        if scale.ray:
+            raise InputError("--ray makes one table at a time, not a multi-table spec.", "Drop --ray for this spec.")
         _tables(Path(source), options, output, fmt or "jsonl", overwrite)
         return
-    _single(source, n, options, output, fmt, overwrite, resume, show_schema, propose)
+    _single(source, n, options, output, fmt, overwrite, resume, show_schema, propose, scale)
 
 
 def _route_line(route: str, schema: dict[str, Any]) -> str:
@@ -85,7 +93,7 @@ def _is_tables(source: str) -> bool:
 
 
 def _single(source: str, n: int, options: Any, output: Path | None, fmt: str | None, overwrite: bool, resume: bool,
-            show_schema: bool, propose: bool) -> None:
+            show_schema: bool, propose: bool, scale: ScaleOptions) -> None:
     from hfkit.synth.api import chat_model, check_count, synth
     from hfkit.synth.formats import check_format, format_of, suffix_of
     from hfkit.synth.sources import resolve_spec, schema_json
@@ -108,7 +116,8 @@ def _single(source: str, n: int, options: Any, output: Path | None, fmt: str | N
         task = bar.add_task(f"synth {spec.name}", total=n)
         try:
             result = synth(spec, n, options=options, output=target, fmt=fmt, overwrite=overwrite, resume=resume,
-                           on_progress=lambda done, total: bar.update(task, completed=done, total=total))
+                           on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+                           scale=scale if scale.ray else None)
         except KeyboardInterrupt as exc:
             raise Cancelled(f"Interrupted; '{target}' was not written, but the finished batches are checkpointed.",
                             "Run the same command with --resume to continue.") from exc

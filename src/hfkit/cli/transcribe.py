@@ -9,8 +9,10 @@ import typer
 
 from hfkit.backends.base import TranscribeOptions
 from hfkit.cli.common import console, emit, output_dir, progress
+from hfkit.cli.recordings import RayAddress, RayFlag, RayWorkers, is_batch, run_recordings, scale_options
 from hfkit.core.audio import expand_inputs
 from hfkit.core.types import Segment
+from hfkit.scale.batch import TranscribeSettings
 from hfkit.speech import get_transcriber
 from hfkit.speech.writers import parse_formats, timestamp, write_outputs
 
@@ -20,16 +22,29 @@ def transcribe_command(
     model: Annotated[str | None, typer.Option(help="Model: whisper-tiny.en, whisper-base, a path, hub id or openai:<model>.")] = None,
     language: Annotated[str | None, typer.Option(help="Spoken language code (default: detect).")] = None,
     formats: Annotated[str, typer.Option("--format", help="Files to write: txt,srt,vtt,json.")] = "",
-    output: Annotated[Path, typer.Option("--output-dir", "-o", help="Where --format files go.")] = Path("."),
+    output: Annotated[Path | None, typer.Option(
+        "--output-dir", "-o", help="Where --format files go (default: here); with several recordings or --ray, one "
+        "folder per recording plus manifest.jsonl.", show_default=False)] = None,
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
     vad: Annotated[bool, typer.Option(help="Skip silence with Silero VAD.")] = True,
     beam_size: Annotated[int, typer.Option(min=1, max=20)] = 5,
     batch_size: Annotated[int, typer.Option(min=0, help="Batched inference (faster on long files); 0 = sequential.")] = 0,
     base_url: Annotated[str | None, typer.Option(help="Base URL for openai: models.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print segments.")] = False,
+    ray: RayFlag = False,
+    ray_address: RayAddress = None,
+    ray_workers: RayWorkers = None,
 ) -> None:
     """Transcribe speech with timestamps; segments stream as they are decoded."""
     wanted = parse_formats(formats) if formats else []
+    scale = scale_options(ray, ray_address, ray_workers)
+    if is_batch(inputs, output, scale):
+        assert output is not None
+        settings = TranscribeSettings(model=model, device=device, base_url=base_url, language=language, vad=vad,
+                                      beam_size=beam_size, batch_size=batch_size, **({"formats": wanted} if wanted else {}))
+        run_recordings("transcribe", inputs, output, settings, scale)
+        return
+    output = output or Path(".")
     files = expand_inputs(inputs)
     if wanted:
         output_dir(output)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,12 +18,15 @@ from hfkit.core.atomic import write_text
 from hfkit.core.errors import GenerationError, InputError
 from hfkit.synth import formats
 from hfkit.synth.checkpoint import Checkpoint, checkpoint_path
-from hfkit.synth.engine import Engine, EngineSettings, State
+from hfkit.synth.engine import Engine, EngineSettings, Produce, State
 from hfkit.synth.fields import compile_plan
 from hfkit.synth.formats import format_of
 from hfkit.synth.report import build_report, versions
 from hfkit.synth.schema import spec_hash
 from hfkit.synth.sources import Spec, resolve_spec
+
+if TYPE_CHECKING:
+    from hfkit.scale.executor import ScaleOptions
 
 DEFAULT_LLM = "smollm2-135m-instruct"
 ProgressCallback = Callable[[int, int], None]
@@ -86,12 +90,13 @@ def report_path(output: Path) -> Path:
 
 def synth(spec: str | dict[str, Any] | type | Spec, n: int, *, options: SynthOptions | None = None,
           on_progress: ProgressCallback | None = None, output: Path | None = None, fmt: str | None = None,
-          overwrite: bool = False, resume: bool = False) -> SynthResult:
+          overwrite: bool = False, resume: bool = False, scale: ScaleOptions | None = None) -> SynthResult:
     """Make exactly ``n`` valid, unique records for ``spec``.
 
     ``spec`` is a template name, a JSON Schema file path or dict, ``module:Class`` or a pydantic class, or a
     description. With ``output`` the records and report are written there, with a checkpoint after each batch
-    that ``resume=True`` continues from.
+    that ``resume=True`` continues from. ``scale=ScaleOptions(ray=True)`` makes the records in shards on Ray
+    workers: the same records as in one process.
     """
     options = options or SynthOptions()
     check_count(n, options.max_records)
@@ -102,14 +107,15 @@ def synth(spec: str | dict[str, Any] | type | Spec, n: int, *, options: SynthOpt
     resolved = resolve_spec(spec)
     if resolved.source == "sample" and resolved.path is not None:
         return _from_sample(resolved.path, n, options, on_progress, output, fmt)
-    engine = _engine(resolved, options)
+    engine = build_engine(resolved, options, load_model=not (scale and scale.ray))
     manifest = _manifest(resolved, options, engine.settings.model is not None)
     checkpoint = _checkpoint(output, manifest, n)
     state = checkpoint.resume() if checkpoint and resume and checkpoint.path.exists() else State()
     if checkpoint and state.next_draw == 0:
         checkpoint.start()
     try:
-        _run(engine, n, state, checkpoint, on_progress)
+        with _producer(resolved, options, scale, engine) as produce:
+            _run(engine, n, state, checkpoint, on_progress, produce)
     except GenerationError:
         if output is not None and checkpoint is not None:
             failed = build_report(resolved, n, state, manifest, engine.plan.text_paths, status="failed",
@@ -137,11 +143,21 @@ def _from_sample(path: Path, n: int, options: SynthOptions, on_progress: Progres
     return result
 
 
-def _engine(spec: Spec, options: SynthOptions) -> Engine:
+class OnWorkers:
+    """Stands in for the chat model on the driver of a scaled-out run: the workers load and call the real one."""
+
+    name = "on the workers"
+
+
+def build_engine(spec: Spec, options: SynthOptions, load_model: bool = True) -> Engine:
+    """The engine for ``spec``; ``load_model=False`` plans for the model without loading it (a driver whose
+    workers write the text)."""
     wants_model = options.whole_records or bool(compile_plan(spec.schema, llm=True).llm_paths)
-    model = chat_model(options) if options.llm and wants_model else None
-    if options.whole_records and model is None:
+    if options.whole_records and not (options.llm and wants_model):
         raise InputError("--whole-records needs a language model.", "Pass --llm (e.g. smollm2-135m-instruct).")
+    model: Any = None
+    if options.llm and wants_model:
+        model = chat_model(options) if load_model else OnWorkers()
     return Engine(spec, EngineSettings(
         options.seed, options.locale, model, options.whole_records, options.near_duplicate_threshold,
         options.temperature, options.max_tokens, options.concurrency, options.batch_size, options.attempts_per_record,
@@ -149,11 +165,29 @@ def _engine(spec: Spec, options: SynthOptions) -> Engine:
     ))
 
 
+@contextlib.contextmanager
+def _producer(spec: Spec, options: SynthOptions, scale: ScaleOptions | None, engine: Engine) -> Iterator[Produce | None]:
+    """None (the engine makes its records itself), or shards on the executor that ``scale`` asks for."""
+    if scale is None or not scale.ray:
+        yield None
+        return
+    from hfkit.scale.executor import make_executor
+    from hfkit.scale.synth import ShardedProducer
+
+    executor = make_executor(scale)
+    producer = ShardedProducer(executor, spec, options, scale.shard_size or engine.batch_size())
+    try:
+        yield producer
+    finally:
+        producer.close()
+        executor.close()
+
+
 def _run(engine: Engine, n: int, state: State, checkpoint: Checkpoint | None,
-         on_progress: ProgressCallback | None) -> None:
+         on_progress: ProgressCallback | None, produce: Produce | None = None) -> None:
     if on_progress:
         on_progress(len(state.records), n)
-    for _ in engine.run(n, state):
+    for _ in engine.run(n, state, produce):
         if checkpoint:
             checkpoint.save(state)
         if on_progress:

@@ -2,13 +2,17 @@
 
 Draw ``k`` is made from generators seeded with ``(seed, k)`` only, and draws are accepted in order, so the kept
 records depend on the seed alone: a resumed run gives the same records as an uninterrupted one.
+
+The seam for scaling out is :meth:`Engine.produce`: a pure function of a range of draw numbers (sampling, model
+writing, per-record validation and the uniqueness fingerprint), so any process may run it for any range. Only
+:meth:`Engine.run` (acceptance in draw order against the records kept so far) is sequential.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -20,7 +24,7 @@ from hfkit.core.types import Usage
 from hfkit.synth.checks import compile_checks
 from hfkit.synth.fields import Draw, compile_plan, make_faker
 from hfkit.synth.llm import TextWriter
-from hfkit.synth.quality import Uniqueness
+from hfkit.synth.quality import Fingerprint, Uniqueness
 from hfkit.synth.schema import record_errors, validator_for_schema
 from hfkit.synth.sources import Spec
 
@@ -65,6 +69,10 @@ class Candidate:
     record: dict[str, Any] | None
     problem: str | None = None
     usage: Usage = field(default_factory=Usage)
+    fingerprint: Fingerprint | None = None
+
+
+Produce = Callable[[range], Iterable[Candidate]]
 
 
 @dataclass
@@ -102,9 +110,17 @@ class Engine:
             return self.settings.batch_size
         return 10 * max(1, self.settings.concurrency) if self.writer else 1000
 
-    def run(self, n: int, state: State, on_batch: Callable[[State], None] | None = None) -> Iterator[State]:
-        """Advance ``state`` until it holds ``n`` records, yielding it after each batch."""
-        seen = Uniqueness(self.plan.unique_paths, self.plan.text_paths, self.settings.near_duplicate_threshold)
+    def uniqueness(self) -> Uniqueness:
+        return Uniqueness(self.plan.unique_paths, self.plan.text_paths, self.settings.near_duplicate_threshold)
+
+    def run(self, n: int, state: State, produce: Produce | None = None) -> Iterator[State]:
+        """Advance ``state`` until it holds ``n`` records, yielding it after each batch.
+
+        ``produce`` makes the candidates of a range of draws (default :meth:`produce`, in this process); another
+        one, such as a pool of Ray workers running :meth:`produce`, gives the same records.
+        """
+        produce = produce or self.produce
+        seen = self.uniqueness()
         for index, record in enumerate(state.records):
             seen.add(record, index)
         limit = n * self.settings.attempts_per_record + 50
@@ -113,7 +129,7 @@ class Engine:
                 raise self._failure(n, state)
             started = time.perf_counter()
             size = min(self.batch_size(), max(n - len(state.records), 1) * (2 if self.writer else 1))
-            for cand in self._candidates(range(state.next_draw, state.next_draw + size)):
+            for cand in produce(range(state.next_draw, state.next_draw + size)):
                 self._take(cand, state, seen, n)
             state.next_draw += size
             state.stats.seconds += time.perf_counter() - started
@@ -125,12 +141,12 @@ class Engine:
         state.stats.attempts += 1
         state.stats.prompt_tokens += cand.usage.prompt_tokens
         state.stats.completion_tokens += cand.usage.completion_tokens
-        record = cand.record if isinstance(cand.record, dict) else {"value": cand.record}
-        problem = cand.problem or self._invalid(cand.record) or self._disagrees(record) or seen.problem(record)
+        record = as_object(cand.record)
+        problem = cand.problem or seen.problem(record, cand.fingerprint)
         if problem:
             state.stats.count(problem)
             return
-        seen.add(record, len(state.records))
+        seen.add(record, len(state.records), cand.fingerprint)
         state.records.append(cand.record)  # type: ignore[arg-type]  # any JSON value at the top
 
     def _invalid(self, record: dict[str, Any] | None) -> str | None:
@@ -139,6 +155,17 @@ class Engine:
 
     def _disagrees(self, record: dict[str, Any]) -> str | None:
         return next((problem for check in self.checks if (problem := check(record))), None)
+
+    def produce(self, draws: range) -> Iterator[Candidate]:
+        """The candidates of ``draws`` in order, each judged on its own (model failure, invalid, disagreeing) and
+        fingerprinted; it depends on the seed and the draw numbers only."""
+        seen = self.uniqueness()
+        for cand in self._candidates(draws):
+            record = as_object(cand.record)
+            cand.problem = cand.problem or self._invalid(cand.record) or self._disagrees(record)
+            if cand.problem is None:
+                cand.fingerprint = seen.fingerprint(record)
+            yield cand
 
     def _candidates(self, draws: range) -> Iterator[Candidate]:
         sampled = [self.sample(d) for d in draws]
@@ -196,6 +223,11 @@ class Engine:
             f"(most common failures: {reasons}).",
             "Loosen the schema (wider ranges, more enum values), use a larger --llm, or ask for fewer records.",
         )
+
+
+def as_object(record: Any) -> dict[str, Any]:
+    """A record as checks and uniqueness see it: objects as they are, any other JSON value as ``{"value": ...}``."""
+    return record if isinstance(record, dict) else {"value": record}
 
 
 def stats_dict(stats: Stats) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import re
 import statistics
 import zlib
 from collections import Counter
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
@@ -15,6 +16,7 @@ from hfkit.core.errors import missing_extra
 from hfkit.synth.llm import FieldPath, get_path
 
 WORD = re.compile(r"\w+", re.UNICODE)
+NUM_PERM = 64
 
 
 def canonical(record: Any) -> str:
@@ -26,6 +28,19 @@ def shingles(text: str) -> set[str]:
     """Word 1- and 2-grams of ``text``, lower-cased."""
     words = WORD.findall(text.lower())
     return set(words) | {f"{a} {b}" for a, b in pairwise(words)}
+
+
+@dataclass
+class Fingerprint:
+    """What uniqueness needs of a record, computed once and small enough to ship between processes.
+
+    ``key`` is a hash of the canonical record, ``values`` the canonical unique-field values, ``minhash`` the (lean)
+    MinHash of its text (None when there is too little text or near duplicates are not checked).
+    """
+
+    key: str
+    values: tuple[str, ...]
+    minhash: Any = None
 
 
 class Uniqueness:
@@ -43,43 +58,44 @@ class Uniqueness:
                 from datasketch import MinHashLSH
             except ImportError as exc:
                 raise missing_extra("datasketch", "synth") from exc
-            self.lsh = MinHashLSH(threshold=threshold, num_perm=64)
+            self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
 
-    def problem(self, record: dict[str, Any]) -> str | None:
-        """Why ``record`` cannot be kept ('exact', 'unique:<field>', 'near'), or None."""
+    def fingerprint(self, record: dict[str, Any]) -> Fingerprint:
+        """The fingerprint of ``record``: a pure function of the record, so any process may compute it."""
         key = hashlib.blake2b(canonical(record).encode(), digest_size=16).hexdigest()
-        if key in self.exact:
+        values = tuple(canonical(get_path(record, path)) for path in self.unique_paths)
+        return Fingerprint(key, values, self._minhash(record) if self.lsh is not None else None)
+
+    def problem(self, record: dict[str, Any], fingerprint: Fingerprint | None = None) -> str | None:
+        """Why ``record`` cannot be kept ('exact', 'unique:<field>', 'near'), or None."""
+        fingerprint = fingerprint or self.fingerprint(record)
+        if fingerprint.key in self.exact:
             return "exact"
-        for path in self.unique_paths:
-            if canonical(get_path(record, path)) in self.values[path]:
+        for path, value in zip(self.unique_paths, fingerprint.values, strict=True):
+            if value in self.values[path]:
                 return f"unique:{'.'.join(path)}"
-        if self.lsh is not None and self._near(record):
+        if fingerprint.minhash is not None and self.lsh.query(fingerprint.minhash):
             return "near"
         return None
 
-    def add(self, record: dict[str, Any], index: int) -> None:
+    def add(self, record: dict[str, Any], index: int, fingerprint: Fingerprint | None = None) -> None:
         """Remember a kept record."""
-        self.exact.add(hashlib.blake2b(canonical(record).encode(), digest_size=16).hexdigest())
-        for path in self.unique_paths:
-            self.values[path].add(canonical(get_path(record, path)))
-        if self.lsh is not None:
-            signature = self._signature(record)
-            if signature is not None:
-                self.lsh.insert(str(index), signature)
+        fingerprint = fingerprint or self.fingerprint(record)
+        self.exact.add(fingerprint.key)
+        for path, value in zip(self.unique_paths, fingerprint.values, strict=True):
+            self.values[path].add(value)
+        if fingerprint.minhash is not None:
+            self.lsh.insert(str(index), fingerprint.minhash)
 
-    def _near(self, record: dict[str, Any]) -> bool:
-        signature = self._signature(record)
-        return signature is not None and bool(self.lsh.query(signature))
-
-    def _signature(self, record: dict[str, Any]) -> Any:
-        from datasketch import MinHash
+    def _minhash(self, record: dict[str, Any]) -> Any:
+        from datasketch import LeanMinHash, MinHash
 
         grams = shingles(" ".join(str(get_path(record, p) or "") for p in self.text_paths))
         if len(grams) < 3:
             return None
-        signature = MinHash(num_perm=64, seed=1)
+        signature = MinHash(num_perm=NUM_PERM, seed=1)
         signature.update_batch([g.encode() for g in grams])
-        return signature
+        return LeanMinHash(signature)  # no permutation tables: cheap to pickle
 
 
 def text_metrics(texts: list[str]) -> dict[str, float]:
