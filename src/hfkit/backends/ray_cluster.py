@@ -46,7 +46,7 @@ def connect(options: ScaleOptions) -> bool:
     elif options.object_store_mb:
         raise InputError("--object-store-mb only applies to a local Ray.", "Size the object store when starting the cluster.")
     try:
-        ray.init(address=address, **settings)
+        ray.init(address=address or "local", **settings)  # "local": a new Ray of our own, never a stray one
     except (ConnectionError, RuntimeError, ValueError) as exc:
         where = f"the Ray cluster at '{address}'" if address else "a local Ray"
         raise InputError(f"Could not start or join {where} ({str(exc).splitlines()[0][:200]}).",

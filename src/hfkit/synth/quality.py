@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -93,9 +94,18 @@ class Uniqueness:
         grams = shingles(" ".join(str(get_path(record, p) or "") for p in self.text_paths))
         if len(grams) < 3:
             return None
-        signature = MinHash(num_perm=NUM_PERM, seed=1)
+        template = _template()
+        signature = MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=template.scheme)
         signature.update_batch([g.encode() for g in grams])
         return LeanMinHash(signature)  # no permutation tables: cheap to pickle
+
+
+@functools.cache
+def _template() -> Any:
+    """A MinHash whose permutation tables are reused: making them is 90 % of the cost of a fresh MinHash."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1)
 
 
 def text_metrics(texts: list[str]) -> dict[str, float]:
