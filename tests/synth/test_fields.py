@@ -149,7 +149,7 @@ def test_seed_wrapper_returns_text_in_the_asked_format() -> None:
 def test_review_text_must_agree_with_the_rating() -> None:
     from hfkit.synth.checks import compile_checks
 
-    (check,) = compile_checks(load_template("product_reviews"))
+    check = compile_checks(load_template("product_reviews"))[0]  # [1] is the topic check
     angry = "Terrible helmet, it cracked after one ride and support never answered. I want my money back."
     happy = "I love this helmet, it is light, comfortable and feels very safe. Highly recommend it."
     assert check({"rating": 5, "review_text": angry}) == "inconsistent: review_text sounds negative for rating 5"

@@ -28,11 +28,13 @@ _DONE = object()
 
 
 class LlamaCppChatModel(ChatModel):
-    """A GGUF model loaded once; requests are served one at a time per instance."""
+    """A GGUF model loaded once. ``parallel`` > 1 gives llama.cpp that many slots: requests made from several
+    threads at once are decoded together in one batch (each slot keeps ``context_size`` tokens)."""
 
     supports_raw = True
 
-    def __init__(self, model: ResolvedModel, context_size: int | None = None, device: str = "auto", **_: Any) -> None:
+    def __init__(self, model: ResolvedModel, context_size: int | None = None, device: str = "auto",
+                 parallel: int = 1, **_: Any) -> None:
         try:
             import xllamacpp
         except ImportError as exc:  # pragma: no cover - core dependency
@@ -43,14 +45,16 @@ class LlamaCppChatModel(ChatModel):
         self.has_chat_template = model.can("chat")
         params = xllamacpp.CommonParams()
         params.model.path = str(model.path)
-        params.n_ctx = self.context_size
+        self.parallel = max(1, int(parallel))
+        params.n_ctx = self.context_size * self.parallel
+        params.n_parallel = self.parallel
         params.cpuparams.n_threads = cpu_threads()
         params.cpuparams_batch.n_threads = cpu_threads()
         params.warmup = False
         params.verbosity = -1
         params.n_gpu_layers = 0 if device == "cpu" else -1
         self._server = _start_server(xllamacpp, params)
-        self._lock = threading.Lock()
+        self._lock = threading.Semaphore(self.parallel)  # one request per slot at a time
 
     def complete(self, request: ChatRequest, usage: Usage | None = None) -> Iterator[str]:
         body = _body(request.options)

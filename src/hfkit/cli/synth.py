@@ -31,7 +31,8 @@ def synth_command(
     llm: Annotated[str, typer.Option(help="Model for free-text fields, or 'none' to sample everything.")] = (
         "smollm2-135m-instruct"),
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server for --llm openai:<model>.")] = None,
-    concurrency: Annotated[int, typer.Option(help="Parallel requests to a server.")] = 1,
+    concurrency: Annotated[int, typer.Option(help="Records written at once: parallel requests to a server, or "
+                                                   "llama.cpp slots decoded in one batch for a local model.")] = 1,
     whole_records: Annotated[bool, typer.Option(help="Let the model write whole records under the schema.")] = False,
     batch_size: Annotated[int, typer.Option(help="Records per checkpoint (0: automatic).")] = 0,
     max_records: Annotated[int, typer.Option(help="Cap on -n.")] = 1_000_000,

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 DEFAULT_LLM = "smollm2-135m-instruct"
 ProgressCallback = Callable[[int, int], None]
-_MODELS: dict[tuple[str, str | None], ChatModel] = {}
+_MODELS: dict[tuple[str, str | None, int], ChatModel] = {}
 _MODELS_LOCK = threading.Lock()
 
 
@@ -262,8 +262,10 @@ def _manifest(spec: Spec, options: SynthOptions, uses_model: bool) -> dict[str, 
 
 def chat_model(options: SynthOptions) -> ChatModel:
     """The chat model named by ``options.llm`` (loaded once per process)."""
-    key = (str(options.llm), options.base_url)
+    key = (str(options.llm), options.base_url, options.concurrency)
     with _MODELS_LOCK:
         if key not in _MODELS:
-            _MODELS[key] = load_chat_model(str(options.llm), base_url=options.base_url, context_size=4096)
+            # a local GGUF gets one llama.cpp slot per concurrent record: the records are decoded in one batch
+            _MODELS[key] = load_chat_model(str(options.llm), base_url=options.base_url, context_size=4096,
+                                           parallel=options.concurrency)
         return _MODELS[key]

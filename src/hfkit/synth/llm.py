@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from string import Template
@@ -71,6 +72,8 @@ class TextWriter:
         for key, hint in hints.items():
             if _echoes(str(value[key]), hint):
                 raise GenerationError(f"The model copied the instruction into '{key}'.")
+            if _prose(nodes[key], hint):
+                value[key] = _whole_sentences(str(value[key]), key, nodes[key])
         for key, path in keys.items():
             set_path(record, path, value[key])
 
@@ -92,6 +95,24 @@ class TextWriter:
         finally:
             usage.prompt_tokens += step.prompt_tokens
             usage.completion_tokens += step.completion_tokens
+
+
+SENTENCE_END = re.compile(r"[.!?…](?:[\"')\]]*)(?=\s|$)")
+PROSE_LENGTH = 120  # fields this long (or asked for in sentences) are prose and end at a sentence boundary
+
+
+def _prose(node: dict[str, Any], hint: str) -> bool:
+    return int(node.get("maxLength", 10_000)) >= PROSE_LENGTH or "sentence" in hint.lower()
+
+
+def _whole_sentences(text: str, key: str, node: dict[str, Any]) -> str:
+    """``text`` cut after its last whole sentence within ``maxLength``; GenerationError when none fits (redrawn)."""
+    text = " ".join(text.split())
+    limit, floor = int(node.get("maxLength", 10_000)), int(node.get("minLength", 0))
+    ends = [m.end() for m in SENTENCE_END.finditer(text[:limit])]
+    if ends and ends[-1] >= max(floor, 1):
+        return text[: ends[-1]]
+    raise GenerationError(f"The model's '{key}' has no whole sentence within {limit} characters.")
 
 
 def _echoes(value: str, hint: str) -> bool:
