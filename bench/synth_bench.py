@@ -41,11 +41,11 @@ def measure(template: str, records: list[dict[str, Any]], seconds: float, text_f
             "seconds": seconds, "valid_unique_per_s": len(unique) / seconds if seconds else 0.0}
 
 
-def run_hfkit(template: str, n: int, llm: str | None, text_field: str | None) -> dict[str, Any]:
+def run_hfkit(template: str, n: int, llm: str | None, text_field: str | None, concurrency: int = 1) -> dict[str, Any]:
     from hfkit.synth.api import SynthOptions, synth
 
     started = time.perf_counter()
-    result = synth(template, n, options=SynthOptions(seed=1, llm=llm))
+    result = synth(template, n, options=SynthOptions(seed=1, llm=llm, concurrency=concurrency))
     figures = measure(template, result.records, time.perf_counter() - started, text_field)
     figures["attempts"] = result.report["attempts"]
     return figures
@@ -189,7 +189,8 @@ def tables_report(figures: list[dict[str, Any]], seed: int) -> str:
         "score (mean of column shapes and column pair trends), computed by hfkit's own implementation of the same "
         "metrics (sdmetrics itself needs the BUSL `copulas` package). Baseline = each column drawn on its own from "
         "the sample's values (a bootstrap per column, which copies values). Copies = output rows equal to a sample "
-        "row on the columns the generator checks (the whole row), counted by the bench apart from the generator; replaced = exact matches the "
+        "row on the columns the generator checks (the whole row), counted by the bench apart from the generator; "
+        "replaced = exact matches the "
         "generator redrew. DCR = median Gower distance to the closest sample row (holdout = sample rows held out, "
         "to the rest). Seconds include learning, the fidelity and the DCR report, on a shared machine.", "",
         "| table | rows x cols | quality | shapes | pair trends | baseline quality | copies | replaced | DCR median "
@@ -201,6 +202,26 @@ def tables_report(figures: list[dict[str, Any]], seed: int) -> str:
                      f"{f['pairs']:.1%} | {f['baseline']:.1%} | {f['copies']} | {f['replaced']} | "
                      f"{f['dcr']:.3f} ({f['dcr_holdout']:.3f}) | {f['seconds']:.1f} |")
     return "\n".join(lines) + "\n"
+
+
+def reviews_report(args: argparse.Namespace) -> str:
+    """Valid unique product reviews per second with the embedded model: one llama.cpp slot, then ``--slots``."""
+    one = run_hfkit("product_reviews", args.reviews, MODEL, "review_text")
+    many = run_hfkit("product_reviews", args.reviews, MODEL, "review_text", args.slots)
+    ratio = many["valid_unique_per_s"] / one["valid_unique_per_s"] if one["valid_unique_per_s"] else float("nan")
+    return "\n".join([
+        "## Synthetic data: LLM review throughput", "",
+        f"`bench/synth_bench.py --part reviews --reviews {args.reviews} --slots {args.slots}` on {today()}, {machine()}, "
+        f"HFKIT_THREADS={__import__('os').environ.get('HFKIT_THREADS', 'default')}, model {MODEL} (embedded), "
+        "product_reviews template (title + review text by the model, sentiment and topic checks, whole sentences). "
+        "Both runs in one process, one after the other, on a shared machine.", "",
+        "| run | records | valid | seconds | attempts | valid unique records/s |", "|---|---|---|---|---|---|",
+        f"| 1 slot | {one['records']} | {one['valid_rate']:.0%} | {one['seconds']:.1f} | {one['attempts']} | "
+        f"{one['valid_unique_per_s']:.3f} |",
+        f"| {args.slots} slots | {many['records']} | {many['valid_rate']:.0%} | {many['seconds']:.1f} | "
+        f"{many['attempts']} | {many['valid_unique_per_s']:.3f} |", "",
+        f"Ratio {args.slots} slots / 1 slot: {ratio:.2f}x.", "",
+    ])
 
 
 def write_section(section: str, title: str = "Synthetic data") -> None:
@@ -328,10 +349,18 @@ def main() -> None:
     parser.add_argument("--per-prompt", type=int, default=10)
     parser.add_argument("--naive-records", type=int, default=50, help="records the naive method asks for in all")
     parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--part", choices=("records", "tables"), default="records",
-                        help="records: templates vs the naive method; tables: rows like the five sample tables")
+    parser.add_argument("--slots", type=int, default=4, help="llama.cpp slots (concurrent records) of the batched run")
+    parser.add_argument("--part", choices=("records", "tables", "reviews"), default="records",
+                        help="records: templates vs the naive method; tables: rows like the five sample tables; "
+                             "reviews: LLM reviews/s on one slot against --slots slots, same run")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    if args.part == "reviews":
+        section = reviews_report(args)
+        print(section)
+        if not args.no_write:
+            write_section(section, "Synthetic data: LLM review throughput")
+        return
     if args.part == "tables":
         section = tables_report(tables_bench(args.seed), args.seed)
         print(section)
@@ -345,6 +374,8 @@ def main() -> None:
         "hfkit customers": lambda: run_hfkit("customers", args.customers, MODEL, None),
         "naive customers": lambda: run_naive("customers", args.naive_records, args.per_prompt),
         "hfkit reviews": lambda: run_hfkit("product_reviews", args.reviews, MODEL, "review_text"),
+        f"hfkit reviews, {args.slots} llama.cpp slots": lambda: run_hfkit("product_reviews", args.reviews, MODEL,
+                                                                          "review_text", args.slots),
         "naive reviews": lambda: run_naive("product_reviews", args.naive_records, args.per_prompt),
     }
     figures = {}
