@@ -252,6 +252,7 @@ def schema_coverage(n: int) -> dict[str, Any]:
             print(path.name, exc, file=sys.stderr)
             ok = False
         rows[path.stem] = {"ok": ok, "seconds": time.perf_counter() - started, "baseline": baseline_ok(path, 10)}
+        print(path.stem, rows[path.stem], file=sys.stderr, flush=True)
     return rows
 
 
@@ -300,22 +301,29 @@ def description_coverage() -> tuple[int, int]:
 
 
 def customers_speed(n: int) -> dict[str, Any]:
-    import resource
+    """``n`` sampled customers in a fresh process (warm: 100 first), timed, with that process's peak memory."""
+    import subprocess
 
-    from hfkit.synth.api import SynthOptions, synth
-
-    synth("customers", 100, options=SynthOptions(seed=2, llm=None))  # warm: imports and Faker
-    started = time.perf_counter()
-    synth("customers", n, options=SynthOptions(seed=1, llm=None))
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"n": n, "seconds": seconds, "per_s": n / seconds, "peak_mb": peak}
+    code = (
+        "import json, resource, time\n"
+        "from hfkit.synth.api import SynthOptions, synth\n"
+        "synth('customers', 100, options=SynthOptions(seed=2, llm=None))\n"
+        "t = time.perf_counter()\n"
+        f"synth('customers', {n}, options=SynthOptions(seed=1, llm=None))\n"
+        "s = time.perf_counter() - t\n"
+        "print(json.dumps({'seconds': s, 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    figures = json.loads(out.strip().splitlines()[-1])
+    return {"n": n, "seconds": figures["seconds"], "per_s": n / figures["seconds"], "peak_mb": figures["peak_mb"]}
 
 
 def coverage(args: argparse.Namespace) -> None:
-    rows = schema_coverage(args.coverage_records)
-    hits, total = description_coverage()
     speed = customers_speed(args.identity)
+    print("customers", speed, file=sys.stderr, flush=True)
+    hits, total = description_coverage()
+    print("descriptions", hits, total, file=sys.stderr, flush=True)
+    rows = schema_coverage(args.coverage_records)
     ours = sum(r["ok"] for r in rows.values())
     base = [r["baseline"] for r in rows.values() if r["baseline"] is not None]
     lines = ["## Synthetic data: coverage", "",

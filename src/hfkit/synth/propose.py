@@ -65,10 +65,25 @@ def to_schema(description: str, proposal: dict[str, Any]) -> dict[str, Any]:
     for spec in proposal["fields"]:
         name = re.sub(r"[^a-z0-9]+", "_", spec["name"].lower()).strip("_") or f"field_{len(properties) + 1}"
         if name not in properties:
-            properties[name] = _node(spec)
+            properties[name] = typed(name, _node(spec))
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": proposal["title"] or "Records",
             "description": description, "type": "object", "properties": properties, "required": list(properties),
             "additionalProperties": False}
+
+
+def typed(name: str, node: dict[str, Any]) -> dict[str, Any]:
+    """The proposed node, or the field-kind registry's node for ``name`` when that is more specific than a plain
+    string, number or free text the model chose (the same typing a description without a model gets)."""
+    from hfkit.synth.describe import node_for
+
+    generic = "enum" not in node and "x-faker" not in node and "format" not in node and "x-id" not in node
+    found = node_for(name)
+    specific = any(k in found for k in ("x-kind", "enum", "format", "x-id")) and "x-llm" not in found
+    if not generic or not specific or found.get("type") != node.get("type", found.get("type")):
+        return node
+    if node.get("type") in ("integer", "number"):  # the model's bounds stay; the kind shapes values inside them
+        return {**node, "x-kind": found["x-kind"]} if "x-kind" in found else node
+    return {**found, **({"description": node["description"]} if "description" in node else {})}
 
 
 def _node(spec: dict[str, Any]) -> dict[str, Any]:
