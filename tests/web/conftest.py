@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, SHARED, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -23,6 +23,11 @@ class RunningApp:
     url: str
     demo: Any
     workspace: Path
+    allowed: Path  # models under this folder are on the app's --allow-model list (see ALLOWED_MODELS)
+
+
+ALLOWED_MODELS = ("tiny-gpt2", "empty-folder")
+ALLOWED_TOKENIZERS = (SHARED / "tokenizers" / "ggml-vocab-llama-bpe.gguf",)  # shared data, if present
 
 
 @pytest.fixture(scope="session")
@@ -32,9 +37,12 @@ def web_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     from hfkit.web.app import launch
     from hfkit.web.options import WebOptions
 
-    options = WebOptions(port=free_port(), temp_dir=tmp_path_factory.mktemp("web"), concurrency_limit=2)
+    allowed = tmp_path_factory.mktemp("allowed-models")
+    options = WebOptions(port=free_port(), temp_dir=tmp_path_factory.mktemp("web"), concurrency_limit=2,
+                         allowed_models=(*(str(allowed / name) for name in ALLOWED_MODELS),
+                                         *(str(path) for path in ALLOWED_TOKENIZERS)))
     demo = launch(options, block=False)
-    yield RunningApp(demo.local_url.rstrip("/"), demo, demo.hfkit_workspace.root)
+    yield RunningApp(demo.local_url.rstrip("/"), demo, demo.hfkit_workspace.root, allowed)
     demo.close()
     demo.hfkit_workspace.cleanup()
 

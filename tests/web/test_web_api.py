@@ -44,7 +44,7 @@ def test_chat_json_mode_returns_json_valid_for_the_schema(client: Any) -> None:
 
 @pytest.mark.parametrize(("args", "needle"), [
     (chat_args("   "), "The message is empty."),
-    (chat_args("hi", model="no-such-model"), "Unknown model 'no-such-model'"),
+    (chat_args("hi", model="no-such-model"), "The model 'no-such-model' is not offered by this web app"),
     (chat_args("hi", model="gemma3-270m"), "is a base model without a chat template"),
     (chat_args("hi", json_mode=True, schema="{nope"), "The JSON schema does not parse"),
     (chat_args("hi", json_mode=True, schema='{"type": 12}'), "is not valid JSON Schema"),
@@ -108,11 +108,11 @@ def test_twenty_concurrent_requests_all_complete(client: Any) -> None:
 
 
 @pytest.mark.slow  # importing transformers and building the model takes ~20 s on a busy machine
-def test_memory_table_of_a_tiny_transformers_model(client: Any, tmp_path: Path) -> None:
+def test_memory_table_of_a_tiny_transformers_model(client: Any, web_app: RunningApp) -> None:
     transformers = pytest.importorskip("transformers")
     config = transformers.GPT2Config(n_layer=2, n_head=2, n_embd=32, vocab_size=500, n_positions=64)
-    transformers.GPT2LMHeadModel(config).save_pretrained(tmp_path / "tiny-gpt2")
-    rows = client.predict(str(tmp_path / "tiny-gpt2"), False, api_name="/memory")["data"]
+    transformers.GPT2LMHeadModel(config).save_pretrained(web_app.allowed / "tiny-gpt2")  # on the allow-list
+    rows = client.predict(str(web_app.allowed / "tiny-gpt2"), False, api_name="/memory")["data"]
     by_dtype = {row[0]: row for row in rows}
     assert set(by_dtype) >= {"fp32", "bf16"}
     assert by_dtype["fp32"][1] == by_dtype["bf16"][1] != "0"
@@ -120,12 +120,15 @@ def test_memory_table_of_a_tiny_transformers_model(client: Any, tmp_path: Path) 
     assert fp32 == pytest.approx(2 * bf16, rel=0.05)
 
 
-def test_memory_table_errors_are_messages(client: Any, tmp_path: Path) -> None:
+def test_memory_table_errors_are_messages(client: Any, web_app: RunningApp, tmp_path: Path) -> None:
     from gradio_client.exceptions import AppError
 
     with pytest.raises(AppError, match="No model was given"):
         client.predict("  ", True, api_name="/memory")
+    (web_app.allowed / "empty-folder").mkdir(exist_ok=True)
     with pytest.raises(AppError, match=r"has no config\.json"):
+        client.predict(str(web_app.allowed / "empty-folder"), True, api_name="/memory")
+    with pytest.raises(AppError, match="is not offered by this web app"):
         client.predict(str(tmp_path), True, api_name="/memory")
 
 

@@ -56,7 +56,7 @@ def test_speech_recognition_from_audio(client: Any, shared_testdata: Path) -> No
     (pipe_args("ner", "   "), "The input for 'ner' is empty."),
     (pipe_args("question-answering", "Who?", context="Ann came."), "No local model can do 'question-answering'"),
     (pipe_args("automatic-speech-recognition"), "No recording was given."),
-    (pipe_args("ner", SEED, model="no-such-model"), "Unknown model 'no-such-model'"),
+    (pipe_args("ner", SEED, model="no-such-model"), "The model 'no-such-model' is not offered by this web app"),
     (pipe_args("text-generation", "Hi", model="en-core-web-sm"), "cannot do 'text-generation'"),
 ])
 def test_pipeline_errors_are_messages(client: Any, args: tuple[Any, ...], needle: str) -> None:
@@ -89,7 +89,7 @@ def test_chat_templates_render_and_a_base_model_says_it_has_none(client: Any) ->
     (([], "Text", "Hello", "", True), "No tokenizer was picked."),
     ((["smollm2-135m-instruct"], "Text", "  ", "", True), "The text is empty."),
     ((["smollm2-135m-instruct"], "Chat messages", "", "[{nope", True), "The messages are not valid JSON"),
-    ((["/nowhere/tok.gguf"], "Text", "Hello", "", True), "Tokenizer '/nowhere/tok.gguf' is neither"),
+    ((["/nowhere/tok.gguf"], "Text", "Hello", "", True), "The tokenizer '/nowhere/tok.gguf' is not offered"),
 ])
 def test_tokenizer_errors_are_messages(client: Any, args: tuple[Any, ...], needle: str) -> None:
     from gradio_client.exceptions import AppError

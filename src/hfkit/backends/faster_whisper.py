@@ -8,6 +8,7 @@ from typing import Any
 from hfkit.backends.base import TranscribeOptions, Transcriber, Window
 from hfkit.core.config import cpu_threads, resolve_device
 from hfkit.core.errors import missing_extra
+from hfkit.core.privacy import quiet_onnxruntime
 from hfkit.core.registry import ResolvedModel
 from hfkit.core.types import Segment, Word
 
@@ -18,6 +19,7 @@ class FasterWhisperTranscriber(Transcriber):
     """Whisper through faster-whisper; the model is loaded once per instance. Windows come from the base class."""
 
     def __init__(self, model: ResolvedModel, device: str = "auto", compute_type: str | None = None, **_: Any) -> None:
+        quiet_onnxruntime()  # Silero VAD runs in onnxruntime: its telemetry must be off before it is imported
         try:
             from faster_whisper import WhisperModel
         except ImportError as exc:  # pragma: no cover - core dependency

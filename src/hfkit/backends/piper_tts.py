@@ -9,6 +9,7 @@ from typing import Any
 from hfkit.core.atomic import atomic_path
 from hfkit.core.errors import InputError, UnsupportedModelError, missing_extra
 from hfkit.core.pool import pooled
+from hfkit.core.privacy import quiet_onnxruntime
 from hfkit.core.registry import ResolvedModel, resolve
 
 DEFAULT_VOICE = "piper-joe"
@@ -18,6 +19,7 @@ class PiperSpeaker:
     """A Piper voice loaded once; ``speak`` writes a WAV file."""
 
     def __init__(self, model: ResolvedModel, device: str = "cpu") -> None:
+        quiet_onnxruntime()
         try:
             from piper import PiperVoice
         except ImportError as exc:

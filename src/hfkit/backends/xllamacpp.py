@@ -95,7 +95,8 @@ class LlamaCppChatModel(ChatModel):
             yield from _drain(pieces, usage, kind, self.context_size)
         finally:
             stop.set()
-            join_through_ctrl_c(worker)
+            if worker is not threading.current_thread():  # a stream garbage-collected in its own worker
+                join_through_ctrl_c(worker)
 
     def count_tokens(self, text: str) -> int:
         result = self._server.handle_completions({"prompt": text, "max_tokens": 0, "n_predict": 0})

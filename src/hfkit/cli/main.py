@@ -12,6 +12,7 @@ import typer
 
 from hfkit.core.config import debug_enabled
 from hfkit.core.errors import HfkitError
+from hfkit.core.privacy import no_telemetry
 
 COMMAND_MODULES = ("transcribe", "generate", "models", "serve", "minutes", "synth", "toolkit", "web")
 
@@ -60,6 +61,7 @@ def report(exc: BaseException) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    no_telemetry()
     try:
         _register_commands()  # inside the try: Ctrl-C while the command modules import exits 130 too
         command = typer.main.get_command(app)

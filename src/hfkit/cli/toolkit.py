@@ -84,7 +84,7 @@ def pipeline_command(
     if text == "-":
         text = typer.get_text_stream("stdin").read()
     options: dict[str, Any] = {"device": _check_device(device), "max_tokens": max_tokens, "src": src, "tgt": tgt,
-                               "context": context, "output": output, "steps": steps, "size": size, "seed": seed,
+                               "context": _text_or_file(context), "output": output, "steps": steps, "size": size, "seed": seed,
                                "labels": [x for x in (labels or "").split(",") if x.strip()]}
     with console.status(f"Loading {task}..."):
         pipe = pipeline(task, model, **options)
@@ -95,6 +95,17 @@ def pipeline_command(
     render = RENDERERS.get(result.task, _text)
     console.print(f"[dim]{result.task} · {result.model} ({result.engine})[/dim]")
     emit(render(result.data))
+
+
+def _text_or_file(value: str | None) -> str | None:
+    """The text of ``--context FILE`` when it names a file, else the value itself (the library reads no files)."""
+    if value is None or len(value) > 4096 or not Path(value).is_file():
+        return value
+    try:
+        return Path(value).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"Cannot read the context file '{value}' as UTF-8 text ({exc}).",
+                         "Pass a UTF-8 text file or the context itself.") from exc
 
 
 # ---------------------------------------------------------------- tokens

@@ -12,10 +12,11 @@ from hfkit.web.options import WebOptions, parse_auth, parse_port, parse_size
 
 
 def options_from_cli(host: str, port: int, auth: str | None, share: bool, max_file_size: str,
-                     concurrency: int) -> WebOptions:
+                     concurrency: int, allow_model: list[str] | None = None) -> WebOptions:
     """Check the command-line values and build the app's options."""
+    allowed = tuple(dict.fromkeys(m.strip() for m in allow_model or [] if m.strip()))
     return WebOptions(host=host, port=parse_port(port), auth=parse_auth(auth), share=share,
-                      max_file_size=parse_size(max_file_size), concurrency_limit=concurrency)
+                      max_file_size=parse_size(max_file_size), concurrency_limit=concurrency, allowed_models=allowed)
 
 
 def web_command(
@@ -25,9 +26,12 @@ def web_command(
     share: Annotated[bool, typer.Option("--share", help="Also open a public gradio.live link.")] = False,
     max_file_size: Annotated[str, typer.Option(help="Upload size cap, e.g. 500MB or 2GB.")] = "2GB",
     concurrency: Annotated[int, typer.Option(min=1, max=64, help="Jobs run at once per event; others queue.")] = 2,
+    allow_model: Annotated[list[str] | None, typer.Option(
+        "--allow-model", help="Also offer this model (hub id, local path or openai:NAME; repeatable). Visitors can "
+        "pick only the embedded models and these.")] = None,
 ) -> None:
     """Serve the web app: minutes, synthetic data, pipelines, tokenizers, chat and models."""
-    options = options_from_cli(host, port, auth, share, max_file_size, concurrency)
+    options = options_from_cli(host, port, auth, share, max_file_size, concurrency, allow_model)
     try:
         from hfkit.web.app import launch
     except ImportError as exc:

@@ -57,6 +57,7 @@ class TranscriptionInfo:
 
 
 Role = Literal["system", "user", "assistant"]
+MAX_TOKENS = 131_072  # the most tokens any request may ask for
 
 
 class ChatMessage(BaseModel):
@@ -71,7 +72,7 @@ class GenerationOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    max_tokens: int = Field(default=512, ge=1, le=131072)
+    max_tokens: int = Field(default=512, ge=1, le=MAX_TOKENS)
     temperature: float = Field(default=0.7, ge=0.0, le=2.0)
     top_p: float = Field(default=0.95, gt=0.0, le=1.0)
     seed: int | None = None

@@ -3,28 +3,40 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import tempfile
 import threading
 import time
+import traceback
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from hfkit.backends.base import ChatModel, TranscribeOptions, load_chat_model
-from hfkit.core.errors import HfkitError, InputError, ServerError
-from hfkit.core.types import ChatMessage, ChatRequest, GenerationOptions, Usage
+from hfkit.core.config import debug_enabled
+from hfkit.core.errors import HfkitError, InputError, ServerError, UnsupportedModelError
+from hfkit.core.registry import resolve
+from hfkit.core.types import MAX_TOKENS, ChatRequest, Usage
+from hfkit.server.limits import BodyLimit, error_body, pieces_while_wanted
+from hfkit.server.requests import parse_chat_body
 from hfkit.speech.transcribe import get_transcriber
 from hfkit.speech.writers import WRITERS
 
+DEFAULT_MAX_BODY = 2 * 1024**2
+DEFAULT_MAX_UPLOAD = 1024**3
+DEFAULT_TOKEN_LIMIT = 4096
+
 
 class ServeOptions(BaseModel):
-    """Settings of ``hfkit serve``."""
+    """Settings of ``hfkit serve``; the caps bound what any one request can cost."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -32,9 +44,16 @@ class ServeOptions(BaseModel):
     port: int = Field(default=8000, ge=0, le=65535)
     chat_models: list[str] = Field(default_factory=lambda: ["smollm2-135m-instruct"])
     asr_models: list[str] = Field(default_factory=lambda: ["whisper-tiny.en"])
-    context_size: int | None = None
+    context_size: int | None = Field(default=None, ge=16, le=1_048_576)
     max_waiting: int = Field(default=32, ge=1, description="requests queued beyond this get HTTP 429")
     device: str = "auto"
+    max_body_bytes: int = Field(default=DEFAULT_MAX_BODY, ge=1024, description="chat request body cap (413)")
+    max_upload_bytes: int = Field(default=DEFAULT_MAX_UPLOAD, ge=1024, description="audio upload cap (413)")
+    max_tokens: int | None = Field(default=None, ge=1, description="per-request max_tokens cap (default: context)")
+    request_seconds: float = Field(default=300.0, gt=0, description="wall-time budget of one request")
+
+    def body_limit(self, path: str) -> int:
+        return self.max_upload_bytes if path.startswith("/v1/audio/") else self.max_body_bytes
 
 
 class _Models:
@@ -54,9 +73,14 @@ class _Models:
                 self._chat[name] = load_chat_model(name, context_size=self.options.context_size, device=self.options.device)
             return self._chat[name]
 
+    def token_limit(self, model: ChatModel) -> int:
+        """The most tokens one reply may ask for: the operator's cap, and never more than the model's context."""
+        limits = [n for n in (self.options.max_tokens, model.context_size) if n]
+        return min(limits) if limits else DEFAULT_TOKEN_LIMIT
+
 
 def _error_response(status: int, message: str, kind: str) -> Any:
-    return JSONResponse(status_code=status, content={"error": {"message": message, "type": kind, "code": status}})
+    return JSONResponse(status_code=status, content=error_body(status, message, kind))
 
 
 def create_app(options: ServeOptions | None = None) -> Any:
@@ -64,11 +88,31 @@ def create_app(options: ServeOptions | None = None) -> Any:
     options = options or ServeOptions()
     models = _Models(options)
     app = FastAPI(title="hfkit", version="1")
+    app.add_middleware(BodyLimit, limit_for=options.body_limit)  # type: ignore[arg-type]
 
     @app.exception_handler(HfkitError)
     async def _hfkit_error(_: Request, exc: HfkitError) -> Any:
-        status = 400 if isinstance(exc, InputError) else 500
-        return _error_response(status, str(exc), type(exc).__name__)
+        if isinstance(exc, InputError):
+            return _error_response(400, str(exc), "invalid_request_error")
+        return _error_response(500, str(exc), "server_error")
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> Any:
+        problem = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body") or "the request"
+        return _error_response(400, f"The request's '{where}' is invalid: {problem.get('msg', 'bad value')}.",
+                               "invalid_request_error")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> Any:
+        if debug_enabled():
+            traceback.print_exception(exc)
+        return _error_response(500, f"The server failed on this request ({type(exc).__name__}).", "server_error")
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        """Liveness, and how many replies are being generated or waiting now."""
+        return {"status": "ok", "replies_running": models.waiting}
 
     @app.get("/v1/models")
     def list_models() -> dict[str, Any]:
@@ -77,74 +121,45 @@ def create_app(options: ServeOptions | None = None) -> Any:
 
     @app.post("/v1/chat/completions")
     async def chat_completions(request: Request) -> Any:
-        try:
-            body = await request.json()
-        except ValueError as exc:
-            raise InputError("The request body is not JSON.", "Send a JSON chat request.") from exc
-        return await run_in_threadpool(_chat, models, body)
+        body = parse_chat_body(await request.body())
+        name = body.model or options.chat_models[0]
+        body.to_request(options.max_tokens or MAX_TOKENS)  # a bad request is refused before any model loads
+        model = await run_in_threadpool(models.chat, name)
+        chat_request = body.to_request(models.token_limit(model))
+        if models.waiting >= options.max_waiting:
+            return _error_response(429, "Too many requests are waiting; retry shortly.", "rate_limit_exceeded")
+        reply = _Reply(models, model, chat_request, request)
+        if body.stream:
+            return StreamingResponse(_sse(reply, name, body.include_usage), media_type="text/event-stream")
+        text = "".join([piece async for piece in reply.pieces()])
+        return JSONResponse(_completion(name, text, reply.usage))
 
     _add_transcriptions(app, options)
     return app
 
 
-def _chat(models: _Models, body: dict[str, Any]) -> Any:
-    request = _parse_chat(body)
-    name = body.get("model") or models.options.chat_models[0]
-    model = models.chat(name)
-    if models.waiting >= models.options.max_waiting:
-        return _error_response(429, "Too many requests are waiting; retry shortly.", "rate_limit_exceeded")
-    if body.get("stream"):
-        return StreamingResponse(_sse(models, model, name, request, body), media_type="text/event-stream")
-    return JSONResponse(_completion(models, model, name, request))
+class _Reply:
+    """One reply being generated: counted as waiting while it runs, stopped when the client leaves or time is up."""
+
+    def __init__(self, models: _Models, model: ChatModel, request: ChatRequest, http: Request) -> None:
+        self.models, self.model, self.request, self.http = models, model, request, http
+        self.usage = Usage()
+
+    def _timed_out(self) -> None:
+        self.usage.finish_reason = "length"
+
+    async def pieces(self) -> AsyncIterator[str]:
+        self.models.waiting += 1
+        try:
+            async for piece in pieces_while_wanted(self.model.complete(self.request, self.usage),
+                                                   self.http.is_disconnected, self.models.options.request_seconds,
+                                                   self._timed_out):
+                yield piece
+        finally:
+            self.models.waiting -= 1
 
 
-def _parse_chat(body: dict[str, Any]) -> ChatRequest:
-    try:
-        messages = [ChatMessage(role=m["role"], content=_content(m.get("content"))) for m in body["messages"]]
-        options = GenerationOptions(
-            max_tokens=body.get("max_tokens") or body.get("max_completion_tokens") or 512,
-            temperature=body.get("temperature", 0.7),
-            top_p=body.get("top_p", 0.95),
-            seed=body.get("seed"),
-            stop=_stops(body.get("stop")),
-            json_schema=_schema(body.get("response_format")),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"The chat request is malformed ({exc}).", "Send OpenAI-style 'messages'.") from exc
-    return ChatRequest(messages=messages, options=options)
-
-
-def _content(content: Any) -> str:
-    if isinstance(content, list):
-        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
-    return str(content or "")
-
-
-def _stops(stop: Any) -> list[str]:
-    if stop is None:
-        return []
-    return [stop] if isinstance(stop, str) else list(stop)
-
-
-def _schema(response_format: Any) -> dict[str, Any] | None:
-    if not response_format or response_format.get("type") != "json_schema":
-        if response_format and response_format.get("type") == "json_object":
-            return {"type": "object"}
-        return None
-    return dict(response_format["json_schema"]["schema"])
-
-
-def _run(models: _Models, model: ChatModel, request: ChatRequest, usage: Usage) -> Iterator[str]:
-    models.waiting += 1
-    try:
-        yield from model.complete(request, usage)
-    finally:
-        models.waiting -= 1
-
-
-def _completion(models: _Models, model: ChatModel, name: str, request: ChatRequest) -> dict[str, Any]:
-    usage = Usage()
-    text = "".join(_run(models, model, request, usage))
+def _completion(name: str, text: str, usage: Usage) -> dict[str, Any]:
     return {
         "id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion", "created": int(time.time()), "model": name,
         "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
@@ -158,8 +173,7 @@ def _usage(usage: Usage) -> dict[str, int]:
     return {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens, "total_tokens": total}
 
 
-def _sse(models: _Models, model: ChatModel, name: str, request: ChatRequest, body: dict[str, Any]) -> Iterator[str]:
-    usage = Usage()
+async def _sse(reply: _Reply, name: str, include_usage: bool) -> AsyncIterator[str]:
     base = {"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion.chunk", "created": int(time.time()),
             "model": name}
 
@@ -169,14 +183,15 @@ def _sse(models: _Models, model: ChatModel, name: str, request: ChatRequest, bod
 
     yield event({"role": "assistant", "content": ""})
     try:
-        for piece in _run(models, model, request, usage):
+        async for piece in reply.pieces():
             yield event({"content": piece})
     except HfkitError as exc:
-        yield f"data: {json.dumps({'error': {'message': str(exc), 'type': type(exc).__name__}})}\n\n"
+        status, kind = (400, "invalid_request_error") if isinstance(exc, InputError) else (500, "server_error")
+        yield f"data: {json.dumps(error_body(status, str(exc), kind))}\n\n"
         return
-    yield event({}, usage.finish_reason or "stop")
-    if (body.get("stream_options") or {}).get("include_usage"):
-        yield f"data: {json.dumps({**base, 'choices': [], 'usage': _usage(usage)})}\n\n"
+    yield event({}, reply.usage.finish_reason or "stop")
+    if include_usage:
+        yield f"data: {json.dumps({**base, 'choices': [], 'usage': _usage(reply.usage)})}\n\n"
     yield "data: [DONE]\n\n"
 
 
@@ -191,13 +206,16 @@ def _add_transcriptions(app: Any, options: ServeOptions) -> None:
         timestamp_granularities: list[str] = Form(default=[], alias="timestamp_granularities[]"),  # noqa: B008
     ) -> Any:
         name = model if model in options.asr_models else options.asr_models[0]
-        suffix = Path(file.filename or "audio").suffix
-        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-            tmp.write(file.file.read())
-            tmp.flush()
+        with tempfile.TemporaryDirectory(prefix="hfkit-serve-") as folder:
+            audio = Path(folder) / (Path(file.filename or "").name or "audio")
+            with audio.open("wb") as handle:
+                shutil.copyfileobj(file.file, handle, 1024**2)
             opts = TranscribeOptions(language=language or None, initial_prompt=prompt, word_timestamps=True)
-            result = get_transcriber(name, options.device).transcribe(Path(tmp.name), opts)
-            segments = list(result.segments)
+            try:
+                result = get_transcriber(name, options.device).transcribe(audio, opts)
+                segments = list(result.segments)
+            except HfkitError as exc:
+                raise _without_folder(exc, folder) from None
         if response_format in ("srt", "vtt", "text"):
             writer = WRITERS["txt" if response_format == "text" else response_format]
             return PlainTextResponse(writer(result.info, segments))
@@ -210,6 +228,27 @@ def _add_transcriptions(app: Any, options: ServeOptions) -> None:
                           "no_speech_prob": s.no_speech_prob} for s in segments],
             "words": [{"word": w.word, "start": w.start, "end": w.end} for s in segments for w in s.words],
         }
+
+
+def _without_folder(exc: HfkitError, folder: str) -> HfkitError:
+    """The error with the server's temporary folder taken out of its message (the client sees its file name)."""
+    exc.message = exc.message.replace(folder + os.sep, "").replace(folder, "")
+    exc.hint = exc.hint.replace(folder + os.sep, "").replace(folder, "")
+    exc.args = (exc.message,)
+    return exc
+
+
+def check_models(options: ServeOptions) -> None:
+    """Refuse to start when a model to serve cannot be found or cannot do its job (nothing is loaded here)."""
+    for name in options.chat_models:
+        model = resolve(name)
+        if not model.can("chat"):
+            raise UnsupportedModelError(f"'{name}' cannot chat, so 'hfkit serve' cannot serve it.",
+                                        "Pass an instruct model with -m, such as smollm2-135m-instruct.")
+    for name in options.asr_models:
+        if not resolve(name).can("asr"):
+            raise UnsupportedModelError(f"'{name}' is not a speech-to-text model.",
+                                        "Pass a Whisper model with --asr-model, such as whisper-tiny.en.")
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -227,8 +266,13 @@ def check_port_free(host: str, port: int) -> None:
 
 
 def serve(options: ServeOptions) -> None:
-    """Run the server until interrupted."""
+    """Check the models, then run the server until interrupted (Ctrl-C raises KeyboardInterrupt: exit 130)."""
     import uvicorn
 
+    check_models(options)
     check_port_free(options.host, options.port)
-    uvicorn.run(create_app(options), host=options.host, port=options.port, log_level="warning")
+    server = uvicorn.Server(uvicorn.Config(create_app(options), host=options.host, port=options.port,
+                                           log_level="warning", timeout_graceful_shutdown=5))
+    server.run()
+    if server.should_exit:  # only a signal (Ctrl-C, SIGTERM) ends a running server
+        raise KeyboardInterrupt

@@ -43,10 +43,13 @@ class Spec:
     route: str = ""
 
 
-def resolve_spec(source: str | dict[str, Any] | type | Spec, proposer: ChatModel | None = None) -> Spec:
+def resolve_spec(source: str | dict[str, Any] | type | Spec, proposer: ChatModel | None = None, *,
+                 trusted: bool = True) -> Spec:
     """Turn a template name, schema file, ``module:Class``, description, schema dict or pydantic class into a Spec.
 
     With ``proposer``, a description becomes the schema that model proposes instead of the closest template.
+    ``trusted=False`` (text from a web form) reads text as data only: a template name or a description, never a
+    file to open or a module to import.
     """
     if isinstance(source, Spec):
         return source
@@ -59,12 +62,12 @@ def resolve_spec(source: str | dict[str, Any] | type | Spec, proposer: ChatModel
     if not text:
         raise InputError("The description is empty.", "Say what data you want, e.g. 'customer profiles for a bike shop'.")
     path = Path(text)
-    if is_table_file(path):
+    if trusted and is_table_file(path):
         return sample_spec(path)
-    if path.suffix.lower() == ".json" or path.is_file():
+    if trusted and (path.suffix.lower() == ".json" or path.is_file()):
         schema = prepare(_read_schema(path), f"Schema file '{path}'", path.parent)
         return Spec(_stem(path), schema, "file", str(schema.get("description", "")))
-    if PYDANTIC_REF.match(text):
+    if trusted and PYDANTIC_REF.match(text):
         return _from_class(_import_class(text), text)
     if " " not in text:
         schema = prepare(load_template(text), f"Template '{text}'")

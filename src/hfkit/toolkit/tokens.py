@@ -197,8 +197,13 @@ def special_tokens(tokenizer: Any) -> dict[str, tuple[str, int]]:
 
 
 def load_messages(source: str | Path) -> list[dict[str, Any]]:
-    """Chat messages from a JSON file or JSON text: a list of {role, content} (or {"messages": [...]})."""
+    """Chat messages from a JSON file or JSON text (see :func:`parse_messages`); for trusted callers (the CLI)."""
     text = Path(source).read_text(encoding="utf-8") if Path(str(source)).is_file() else str(source)
+    return parse_messages(text)
+
+
+def parse_messages(text: str) -> list[dict[str, Any]]:
+    """Chat messages from JSON text, never a file: a list of {role, content} (or {"messages": [...]})."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

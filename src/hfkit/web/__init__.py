@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from hfkit.core.privacy import no_telemetry
 from hfkit.web.options import WebOptions, parse_auth, parse_size
+
+no_telemetry()  # before gradio is imported by any hfkit.web module: no analytics, no version check
 
 __all__ = ["WebOptions", "build_app", "launch", "parse_auth", "parse_size"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import importlib
+import time
 from typing import Any, Protocol
 
 import gradio as gr
@@ -55,7 +56,7 @@ def build_app(config: WebOptions) -> gr.Blocks:
     atexit.register(workspace.cleanup)
     gradio_cache()  # before any component exists: they note the cache folder when created
     context = WebContext(config, workspace)
-    demo = gr.Blocks(title="hfkit", delete_cache=(1800, 6 * 3600))
+    demo = gr.Blocks(title="hfkit", delete_cache=(1800, 6 * 3600), analytics_enabled=False)
     with demo:
         gr.Markdown("# hfkit\nMeeting minutes, synthetic data and open models, on this machine.")
         for title, module in available_tabs().items():
@@ -83,13 +84,22 @@ def launch_kwargs(config: WebOptions) -> dict[str, Any]:
 
 
 def launch(config: WebOptions, *, block: bool = True) -> gr.Blocks:
-    """Build and serve the app; with ``block=False`` return at once (the server runs in a thread)."""
+    """Build and serve the app; with ``block=False`` return at once (the server runs in a thread).
+
+    Blocking, it serves until Ctrl-C, which closes the server and is raised again (the CLI exits 130).
+    """
     demo = build_app(config)
     jobs = [str(demo.hfkit_workspace.jobs)]  # type: ignore[attr-defined]
     try:
-        demo.launch(prevent_thread_lock=not block, allowed_paths=jobs, **launch_kwargs(config))
+        demo.launch(prevent_thread_lock=True, allowed_paths=jobs, **launch_kwargs(config))
     except OSError as exc:
         raise ServerError(
             f"Cannot serve on {config.host}:{config.port} ({exc}).", "Pick another --port or stop the other server."
         ) from exc
+    if block:
+        try:
+            while demo.is_running:
+                time.sleep(0.2)
+        finally:
+            demo.close()
     return demo

@@ -20,6 +20,7 @@ import gradio as gr
 from hfkit.core.config import debug_enabled
 from hfkit.core.errors import Cancelled, HfkitError, InputError
 from hfkit.web.options import WebOptions
+from hfkit.web.policy import ModelPolicy
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -74,10 +75,23 @@ class Workspace:
 
 @dataclass(frozen=True)
 class WebContext:
-    """Handed to each tab's ``build``: the options and the workspace."""
+    """Handed to each tab's ``build``: the options, the workspace and the models visitors may pick."""
 
     options: WebOptions
     workspace: Workspace
+
+    @property
+    def models(self) -> ModelPolicy:
+        return ModelPolicy(tuple(dict.fromkeys([*self.options.chat_models, *self.options.asr_models,
+                                                *self.options.allowed_models])))
+
+    def text(self, value: str | None, what: str) -> str:
+        """A form field's text, refused when longer than the app allows (it is data: never opened as a path)."""
+        text = value or ""
+        if len(text) > self.options.max_text_chars:
+            raise InputError(f"The {what} is longer than this app accepts ({self.options.max_text_chars:,} "
+                             "characters).", "Shorten it, or use the command line for very long inputs.")
+        return text
 
 
 def user_error(exc: BaseException) -> gr.Error:
@@ -119,10 +133,12 @@ def guard_stream(fn: Callable[P, Iterator[T]]) -> Callable[P, Iterator[T]]:
 
 
 def uploaded(path: str | None, what: str, suffixes: frozenset[str] | None = None) -> Path:
-    """The path of an uploaded file, checked to exist and to have an accepted type."""
+    """The path of an uploaded file, checked to be one of this app's uploads and to have an accepted type."""
     if not path:
         raise InputError(f"No {what} was given.", "Upload or record one first.")
-    file = Path(path)
+    file = Path(path).resolve()
+    if not file.is_relative_to(gradio_cache()):
+        raise InputError(f"The {what} is not a file uploaded to this app.", "Upload the file.")
     if suffixes is not None and file.suffix.lower() not in suffixes:
         raise InputError(
             f"'{file.name}' is not an accepted {what} type.", f"Upload a file ending in {', '.join(sorted(suffixes))}."

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from hfkit.core.errors import InputError
+from hfkit.core.sizes import parse_size
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024**3
-_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3,
-          "t": 1024**4, "tb": 1024**4}
+__all__ = ["WebOptions", "parse_auth", "parse_port", "parse_size"]
 
 
 class WebOptions(BaseModel):
@@ -29,6 +28,9 @@ class WebOptions(BaseModel):
     temp_dir: Path | None = None
     chat_models: tuple[str, ...] = ("smollm2-135m-instruct",)
     asr_models: tuple[str, ...] = ("whisper-tiny.en", "whisper-base")
+    allowed_models: tuple[str, ...] = Field(default=(), description="models beyond the embedded ones (--allow-model)")
+    max_chat_tokens: int = Field(default=2048, ge=1, le=131072, description="most tokens one chat reply may ask for")
+    max_text_chars: int = Field(default=200_000, ge=1, description="longest text a form field may hold")
 
 
 def parse_auth(spec: str | None) -> tuple[str, str] | None:
@@ -39,15 +41,6 @@ def parse_auth(spec: str | None) -> tuple[str, str] | None:
     if not sep or not user or not password:
         raise InputError(f"--auth '{spec}' is not of the form user:password.", "Write it as --auth alice:secret.")
     return user, password
-
-
-def parse_size(spec: str) -> int:
-    """Turn ``2GB``, ``500mb`` or ``1048576`` into bytes."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", spec)
-    unit = match.group(2).lower() if match else ""
-    if match is None or unit not in _UNITS or float(match.group(1)) <= 0:
-        raise InputError(f"'{spec}' is not a file size.", "Write a positive size such as 500MB or 2GB.")
-    return int(float(match.group(1)) * _UNITS[unit])
 
 
 def parse_port(port: int) -> int:

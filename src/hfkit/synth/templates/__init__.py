@@ -25,7 +25,7 @@ def load_template(name: str) -> dict[str, Any]:
     """The JSON Schema of template ``name`` (a fresh copy); unknown names raise InputError listing the closest."""
     key = ALIASES.get(name.lower().replace("-", "_"), name.lower().replace("-", "_"))
     path = HERE / f"{key}.json"
-    if not path.is_file():
+    if not key.isidentifier() or not path.is_file():  # a name, never a path out of this folder
         close = difflib.get_close_matches(key, [*list_templates(), *ALIASES], n=3, cutoff=0.3)
         suggestion = f"Closest: {', '.join(close)}." if close else f"Templates: {', '.join(list_templates())}."
         raise InputError(f"Unknown template '{name}'.", f"{suggestion} See 'hfkit synth --list-templates'.")

@@ -216,11 +216,11 @@ def _choose(chat_model: Any, options: PipelineOptions, template: str, labels: li
 
 
 def _context(options: PipelineOptions) -> str:
+    """The context text, used as given: it is data, never opened as a file (the CLI reads --context FILE)."""
     if not options.context or not options.context.strip():
         raise InputError("Question answering needs a context to find the answer in.",
                          "Pass --context TEXT (or --context FILE.txt).")
-    path = Path(options.context)
-    return path.read_text(encoding="utf-8") if len(options.context) < 4096 and path.is_file() else options.context
+    return options.context
 
 
 CHAT_TASKS: dict[str, Callable[[Any, PipelineOptions], Runner]] = {

@@ -74,10 +74,11 @@ def outputs(context: WebContext, result: MinutesResult, status: str) -> Outputs:
             speakers_of(result.segments), [str(f) for f in files], result)
 
 
-def options_from_form(title: str | None, date: str | None, engine: str, llm: str | None, diarize: bool,
-                      speakers: float | None) -> MinutesOptions:
-    """The minutes options set in the form (fields of a closed accordion may arrive as None)."""
-    chat_model = (llm or "").strip() or None if engine == "llm" else None
+def options_from_form(context: WebContext, title: str | None, date: str | None, engine: str, llm: str | None,
+                      diarize: bool, speakers: float | None) -> MinutesOptions:
+    """The minutes options set in the form (fields of a closed accordion may arrive as None); the chat model must
+    be one the app offers."""
+    chat_model = context.models.check(llm, "chat model") if engine == "llm" and (llm or "").strip() else None
     return MinutesOptions(title=(title or "").strip() or None, date=(date or "").strip() or None,
                           engine=engine or "grounded", llm=chat_model, diarize=bool(diarize),  # type: ignore[arg-type]
                           num_speakers=int(speakers or 0) or None)
@@ -88,8 +89,9 @@ def make_run(context: WebContext) -> Any:
     def run(audio: str | None, transcript_file: str | None, pasted: str, title: str, date: str, engine: str, llm: str,
             diarize: bool, speakers: float, progress: gr.Progress = gr.Progress()) -> Iterator[Any]:  # noqa: B008
         """Make minutes, reporting each stage and streaming the transcript; the minutes fill in at the end."""
-        options = options_from_form(title, date, engine, llm, diarize, speakers)
-        source = source_file(audio, transcript_file, pasted, context.workspace.job_dir("input"))
+        options = options_from_form(context, title, date, engine, llm, diarize, speakers)
+        source = source_file(audio, transcript_file, context.text(pasted, "pasted transcript"),
+                             context.workspace.job_dir("input"))
         job = Background(lambda report: minutes(source, options=options, on_progress=report,
                                                 on_segment=lambda segment: report("segment", segment)))
         skip = gr.skip()
@@ -121,7 +123,7 @@ def make_rename(context: WebContext) -> Any:
             raise InputError("There are no minutes to rename speakers in yet.", "Make minutes first.")
         rows = names.values.tolist() if hasattr(names, "values") else list(names or [])
         mapping = {str(old): str(new).strip() for old, new in rows if str(new).strip() and str(new).strip() != old}
-        options = options_from_form(title, date, engine, llm, diarize, speakers)
+        options = options_from_form(context, title, date, engine, llm, diarize, speakers)
         options = options.model_copy(update={"speaker_names": mapping, "auto_names": False})
         remade = minutes_from_segments(result.segments, options, result.info)
         return outputs(context, remade, f"Renamed {len(mapping)} speaker(s).")
@@ -138,7 +140,7 @@ def seek(table: Any, event: gr.SelectData) -> Any:
 
 def build(context: WebContext) -> None:
     """The Meeting minutes tab."""
-    models = list(context.options.chat_models)
+    models = context.models.choices("chat", context.options.chat_models)
     result = gr.State(None)
     with gr.Row():
         with gr.Column(scale=2):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
@@ -55,15 +56,20 @@ def refresh() -> tuple[list[list[str]], list[list[str]]]:
     return embedded_rows(), cached_rows()
 
 
-@guard
-def memory_rows(reference: str | None, measure: bool) -> list[list[str]]:
-    """The memory table of a transformers model: estimated from its config, measured when it loads here."""
-    from hfkit.toolkit.memory import estimate
+def make_memory_rows(context: WebContext) -> Any:
+    @guard
+    def memory_rows(reference: str | None, measure: bool) -> list[list[str]]:
+        """The memory table of a transformers model the app offers: estimated from its config, measured when it
+        loads here."""
+        from hfkit.toolkit.memory import estimate
 
-    if not (reference or "").strip():
-        raise InputError("No model was given.", "Type a transformers model directory or a hub id (org/name).")
-    return [[row.dtype, f"{row.parameters:,}", human_size(row.estimate_bytes), human_size(row.measured_bytes),
-             row.note] for row in estimate((reference or "").strip(), measure=measure)]
+        if not (reference or "").strip():
+            raise InputError("No model was given.", "Type one of the models this app offers.")
+        name = context.models.check(reference)
+        return [[row.dtype, f"{row.parameters:,}", human_size(row.estimate_bytes), human_size(row.measured_bytes),
+                 row.note] for row in estimate(name, measure=measure)]
+
+    return memory_rows
 
 
 def build(context: WebContext) -> None:
@@ -76,9 +82,10 @@ def build(context: WebContext) -> None:
     gr.Button("Refresh").click(refresh, None, [embedded, cached], api_name="models")
     with gr.Accordion("Memory table (transformers models)", open=True):
         with gr.Row():
-            reference = gr.Textbox(label="Model directory or hub id", scale=3, elem_id="models-memory-model")
+            reference = gr.Textbox(label="Model (one this app offers: see --allow-model)", scale=3,
+                                   elem_id="models-memory-model")
             measure = gr.Checkbox(True, label="Measure by loading (when it fits)", scale=1)
             start = gr.Button("Estimate", variant="primary", scale=1, elem_id="models-memory-run")
         memory = gr.Dataframe(headers=MEMORY_HEADERS, label="Weights in memory per dtype", interactive=False,
                               elem_id="models-memory")
-    start.click(memory_rows, [reference, measure], memory, api_name="memory")
+    start.click(make_memory_rows(context), [reference, measure], memory, api_name="memory")

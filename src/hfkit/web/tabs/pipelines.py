@@ -15,6 +15,7 @@ import hfkit.toolkit.tasks  # noqa: F401  (fills the task registry)
 from hfkit.core.audio import AUDIO_SUFFIXES
 from hfkit.toolkit.pipelines import TASKS, Pipeline, PipelineResult, find_task, pipeline
 from hfkit.web.common import WebContext, guard, uploaded
+from hfkit.web.policy import ModelPolicy
 
 DEFAULT_MODEL = "(task default)"
 SEED_SENTENCE = "My name is Barack Obama and I was president of the United States."
@@ -62,12 +63,13 @@ def widgets_of(task: str) -> frozenset[str]:
     return TASK_WIDGETS.get(find_task(task).name, frozenset({"text", "answer"}))
 
 
-def model_choices(task: str, chat_models: tuple[str, ...]) -> list[str]:
-    """The default, the embedded chat models when the task can use one, and the hub models to suggest."""
+def model_choices(task: str, models: ModelPolicy, chat_models: tuple[str, ...]) -> list[str]:
+    """The default, the embedded chat models when the task can use one, and the models the operator allowed
+    (hub models are only suggested in the description: the app downloads nothing it was not allowed to)."""
     spec = find_task(task)
-    chat = list(chat_models) if "chat" in spec.engines else []
+    chat = models.choices("chat", chat_models) if "chat" in spec.engines else []
     default = [spec.default[1]] if spec.default and spec.default[1] not in chat else []
-    return list(dict.fromkeys([DEFAULT_MODEL, *default, *chat, *spec.hub_models]))
+    return list(dict.fromkeys([DEFAULT_MODEL, *default, *chat, *models.allowed]))
 
 
 def answer_text(data: dict[str, Any]) -> str:
@@ -93,15 +95,16 @@ def make_run(context: WebContext) -> Any:
             src: str | None, tgt: str | None, audio: str | None) -> tuple[Any, ...]:
         """Run the task; fill the output widgets it has."""
         name = find_task(task).name
+        text = context.text(text, "text")
         options: dict[str, Any] = {}
-        if name == "question-answering":
-            options["context"] = question_context or None
+        if name == "question-answering":  # the context is text to search, never a path to open
+            options["context"] = context.text(question_context, "context") or None
         if name == "zero-shot-classification":
             options["labels"] = [label.strip() for label in (labels or "").split(",") if label.strip()]
         if name == "translation":
             options |= {"src": (src or "").strip() or None, "tgt": (tgt or "").strip() or None}
         value = str(uploaded(audio, "recording", AUDIO_SUFFIXES)) if name == "automatic-speech-recognition" else text
-        chosen = None if not model or model == DEFAULT_MODEL else model
+        chosen = None if not model or model == DEFAULT_MODEL else context.models.check(model)
         result = cache.run(name, chosen, value or "", **options)
         data = dict(result.data)
         if "path" in data:
@@ -125,8 +128,8 @@ def build(context: WebContext) -> None:
         with gr.Column():
             task = gr.Dropdown(tasks, value=first, label="Task", elem_id="pipelines-task")
             description = gr.Markdown(TASKS[first].description)
-            model = gr.Dropdown(model_choices(first, context.options.chat_models), value=DEFAULT_MODEL,
-                                label="Model (embedded, local path, hub id or openai:)", allow_custom_value=True,
+            model = gr.Dropdown(model_choices(first, context.models, context.options.chat_models), value=DEFAULT_MODEL,
+                                label="Model", allow_custom_value=True,
                                 elem_id="pipelines-model")
             text = gr.Textbox(SEED_SENTENCE, label="Text", lines=4, visible="text" in shown, elem_id="pipelines-text")
             question_context = gr.Textbox(label="Context (the answer is looked for here)", lines=4,
@@ -150,7 +153,7 @@ def build(context: WebContext) -> None:
     def pick(name: str) -> list[Any]:
         """Show the task's widgets, offer its models (a chat model when it has no default) and clear old results."""
         spec, visible = find_task(name), widgets_of(name)
-        choices = model_choices(name, context.options.chat_models)
+        choices = model_choices(name, context.models, context.options.chat_models)
         chosen = DEFAULT_MODEL if spec.default or len(choices) == 1 else choices[1]
         return [gr.update(value=spec.description), gr.update(choices=choices, value=chosen), None,
                 *[gr.update(visible=w in visible, value=None) if w in OUTPUTS else gr.update(visible=w in visible)

@@ -45,17 +45,19 @@ def spec_from_form(description: str | None, template: str | None, schema_text: s
     if (schema_text or "").strip():
         try:
             schema = json.loads(schema_text or "")
+        except RecursionError:
+            raise InputError("The schema nests too deeply.", "Flatten the schema.") from None
         except json.JSONDecodeError as exc:
             raise InputError(f"The schema is not valid JSON ({exc.msg} at line {exc.lineno}).",
                              "Fix it, or clear the editor to use the template or description.") from exc
-        return resolve_spec(schema if isinstance(schema, dict) else {"type": schema})
+        return resolve_spec(schema if isinstance(schema, dict) else {"type": schema}, trusted=False)
     if template and template != FROM_DESCRIPTION:
-        return resolve_spec(template)
-    return resolve_spec(description or "")
+        return resolve_spec(template, trusted=False)
+    return resolve_spec(description or "", trusted=False)  # a template name or a description: never a file
 
 
-def options_from_form(seed: float | None, model: str | None) -> SynthOptions:
-    llm = None if not model or model == NO_MODEL else model
+def options_from_form(context: WebContext, seed: float | None, model: str | None) -> SynthOptions:
+    llm = None if not model or model == NO_MODEL else context.models.check(model)
     return SynthOptions(seed=int(seed or 0), llm=llm, max_records=MAX_RECORDS)
 
 
@@ -65,11 +67,15 @@ def fill_schema(description: str | None, template: str | None) -> str:
     return json.dumps(spec_from_form(description, template, None).schema, indent=2, ensure_ascii=False)
 
 
-@guard
-def run_preview(description: str | None, template: str | None, schema_text: str | None, seed: float | None,
-                model: str | None) -> dict[str, Any]:
-    """Ten records with every field sampled: a look at the shape in seconds."""
-    return table(preview(spec_from_form(description, template, schema_text), 10, options_from_form(seed, model)))
+def make_preview(context: WebContext) -> Any:
+    @guard
+    def run_preview(description: str | None, template: str | None, schema_text: str | None, seed: float | None,
+                    model: str | None) -> dict[str, Any]:
+        """Ten records with every field sampled: a look at the shape in seconds."""
+        spec = spec_from_form(context.text(description, "description"), template, context.text(schema_text, "schema"))
+        return table(preview(spec, 10, options_from_form(context, seed, model)))
+
+    return run_preview
 
 
 def make_generate(context: WebContext) -> Any:
@@ -78,8 +84,8 @@ def make_generate(context: WebContext) -> Any:
                  fmt: str, seed: float | None, model: str | None,
                  progress: gr.Progress = gr.Progress()) -> Iterator[Any]:  # noqa: B008
         """The full run: progress while records are made, then the table, the report and the file."""
-        spec = spec_from_form(description, template, schema_text)
-        options = options_from_form(seed, model)
+        spec = spec_from_form(context.text(description, "description"), template, context.text(schema_text, "schema"))
+        options = options_from_form(context, seed, model)
         count = int(quantity or 0)
         target = context.workspace.job_dir("synth") / f"{spec.name}.{SUFFIXES.get(fmt, fmt)}"
         job = Background(lambda report: synth(spec, count, options=options, on_progress=report, output=target,
@@ -115,8 +121,7 @@ def build(context: WebContext) -> None:
                 fmt = gr.Dropdown(list(FORMATS), value="csv", label="Format", elem_id="synth-format")
             with gr.Row():
                 seed = gr.Number(value=0, precision=0, label="Seed")
-                model = gr.Dropdown([NO_MODEL, DEFAULT_LLM, *[m for m in context.options.chat_models
-                                                              if m != DEFAULT_LLM]],
+                model = gr.Dropdown([NO_MODEL, *context.models.choices("chat", [DEFAULT_LLM])],
                                     value=DEFAULT_LLM, label="Model (writes the text fields)", allow_custom_value=True,
                                     elem_id="synth-model")
             fill = gr.Button("Fill the schema from the template or description")
@@ -135,7 +140,7 @@ def build(context: WebContext) -> None:
                 report = gr.JSON(label="Report", elem_id="synth-report")
     template.change(fill_schema, [description, template], schema, api_name="synth_schema")
     fill.click(fill_schema, [description, template], schema, api_visibility="private")
-    look.click(run_preview, [description, template, schema, seed, model], records, api_name="synth_preview")
+    look.click(make_preview(context), [description, template, schema, seed, model], records, api_name="synth_preview")
     event = start.click(make_generate(context), [description, template, schema, quantity, fmt, seed, model],
                         [status, records, report, files], api_name="synth")
     stop.click(None, cancels=[event], queue=False)

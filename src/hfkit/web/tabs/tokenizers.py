@@ -10,7 +10,7 @@ import gradio as gr
 
 from hfkit.core.errors import InputError
 from hfkit.core.registry import EMBEDDED
-from hfkit.toolkit.tokens import Comparison, compare, load_messages
+from hfkit.toolkit.tokens import Comparison, compare, parse_messages
 from hfkit.web.common import WebContext, guard
 
 COLOURS = ("#fde68a", "#bfdbfe", "#bbf7d0", "#fecaca", "#ddd6fe", "#fbcfe8", "#a5f3fc", "#fed7aa")
@@ -19,9 +19,10 @@ DEFAULT_MESSAGES = '[\n  {"role": "system", "content": "You are brief."},\n  {"r
 COUNT_HEADERS = ["tokenizer", "vocabulary", "tokens", "characters per token"]
 
 
-def tokenizer_choices() -> list[str]:
-    """The embedded models that carry a tokenizer (GGUF files)."""
-    return [m.name for m in EMBEDDED.values() if m.format == "gguf" and m.installed()]
+def tokenizer_choices(context: WebContext) -> list[str]:
+    """The embedded models that carry a tokenizer (GGUF files), then the models the operator allowed."""
+    gguf = [m.name for m in EMBEDDED.values() if m.format == "gguf" and m.installed()]
+    return list(dict.fromkeys([*gguf, *context.models.allowed]))
 
 
 def token_html(row: Comparison) -> str:
@@ -49,31 +50,37 @@ def counts(rows: list[Comparison], characters: int) -> list[list[Any]]:
              else ""] for r in rows]
 
 
-@guard
-def run(tokenizers: list[str] | None, mode: str, text: str | None, messages: str | None,
-        generation_prompt: bool) -> tuple[str, list[list[Any]]]:
-    """Compare the tokenizers on the text, or on the chat messages rendered by each one's template."""
-    names = [t.strip() for t in tokenizers or [] if t and t.strip()]
-    if not names:
-        raise InputError("No tokenizer was picked.", "Pick one or more, or type a .gguf path or hub id.")
-    if mode == "Chat messages":
-        rows = compare(names, messages=load_messages(messages or ""), add_generation_prompt=generation_prompt)
-        size = max((len(r.rendered or "") for r in rows), default=0)
-    else:
-        if not (text or "").strip():
-            raise InputError("The text is empty.", "Type some text to tokenize.")
-        rows = compare(names, text=text)
-        size = len(text or "")
-    return page_html(rows), counts(rows, size)
+def make_run(context: WebContext) -> Any:
+    @guard
+    def run(tokenizers: list[str] | None, mode: str, text: str | None, messages: str | None,
+            generation_prompt: bool) -> tuple[str, list[list[Any]]]:
+        """Compare the tokenizers on the text, or on the chat messages (JSON text, never a file) rendered by each
+        one's template."""
+        names = [context.models.check(t, "tokenizer") for t in tokenizers or [] if t and t.strip()]
+        if not names:
+            raise InputError("No tokenizer was picked.", "Pick one or more from the list.")
+        if mode == "Chat messages":
+            chat = parse_messages(context.text(messages, "chat messages"))
+            rows = compare(names, messages=chat, add_generation_prompt=generation_prompt)
+            size = max((len(r.rendered or "") for r in rows), default=0)
+        else:
+            source = context.text(text, "text")
+            if not source.strip():
+                raise InputError("The text is empty.", "Type some text to tokenize.")
+            rows = compare(names, text=source)
+            size = len(source)
+        return page_html(rows), counts(rows, size)
+
+    return run
 
 
 def build(context: WebContext) -> None:
     """The Tokenizers tab."""
-    choices = tokenizer_choices()
+    choices = tokenizer_choices(context)
     with gr.Row():
         with gr.Column(scale=1):
             tokenizers = gr.Dropdown(choices, value=choices[:2], multiselect=True, allow_custom_value=True,
-                                     label="Tokenizers (embedded, .gguf path, tokenizer folder or hub id)",
+                                     label="Tokenizers",
                                      elem_id="tokenizers-pick")
             mode = gr.Radio(["Text", "Chat messages"], value="Text", label="Input", elem_id="tokenizers-mode")
             text = gr.Textbox(DEFAULT_TEXT, label="Text", lines=4, elem_id="tokenizers-text")
@@ -87,4 +94,4 @@ def build(context: WebContext) -> None:
     mode.change(lambda m: (gr.update(visible=m == "Text"), gr.update(visible=m != "Text"),
                            gr.update(visible=m != "Text")),
                 mode, [text, messages, generation_prompt], queue=False, api_visibility="private")
-    start.click(run, [tokenizers, mode, text, messages, generation_prompt], [shown, table], api_name="tokenize")
+    start.click(make_run(context), [tokenizers, mode, text, messages, generation_prompt], [shown, table], api_name="tokenize")

@@ -28,7 +28,7 @@ def make_run(context: WebContext) -> Any:
             progress: gr.Progress = gr.Progress()) -> Iterator[tuple[list[list[str]], list[str]]]:  # noqa: B008
         """Stream the transcript as a table, then offer the files."""
         path = check_file(uploaded(audio, "recording", AUDIO_SUFFIXES))
-        result = transcribe(path, model=model, language=(language or "").strip() or None)
+        result = transcribe(path, model=context.models.check(model, "speech model"), language=(language or "").strip() or None)
         duration = max(result.info.duration, 0.01)
         progress(0.0, desc="Transcribing")
         segments: list[Segment] = []
@@ -45,7 +45,7 @@ def make_run(context: WebContext) -> Any:
 
 def build(context: WebContext) -> None:
     """The Transcribe tab."""
-    models = list(context.options.asr_models)
+    models = context.models.choices("asr", context.options.asr_models)
     with gr.Row():
         with gr.Column():
             audio = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Audio or video",
