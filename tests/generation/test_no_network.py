@@ -105,10 +105,8 @@ def hfkit_pid(process: subprocess.Popen[str]) -> int:
     """The pid of the hfkit process itself (strace's child when it runs under strace)."""
     if not STRACE:
         return process.pid
-    import psutil
-
-    children = psutil.Process(process.pid).children()
-    return children[0].pid if children else process.pid
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    return int(children[0]) if children else process.pid
 
 
 def test_the_observers_see_a_connection(tmp_path: Path) -> None:
