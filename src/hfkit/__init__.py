@@ -16,9 +16,16 @@ _LAZY = {
     "synth": "hfkit.synth.api:synth",
     "generate_synthetic_data": "hfkit.synth.api:generate_synthetic_data",
     "pipeline": "hfkit.toolkit.pipelines:pipeline",
+    "load_tokenizer": "hfkit.toolkit.tokens:load_tokenizer",
+    "AutoTokenizer": "hfkit.toolkit.tokens:AutoTokenizer",
 }
 
 __all__ = [*_LAZY, "__version__"]
+
+
+def __dir__() -> list[str]:
+    """The public API (what ``from hfkit import *`` gives), so ``dir(hfkit)`` shows it before first use."""
+    return sorted(__all__)
 
 
 def __getattr__(name: str) -> Any:

@@ -34,8 +34,7 @@ def test_speech_from_tts_transcribes_back_to_the_same_words(tmp_path: Path) -> N
     jiwer = pytest.importorskip("jiwer")
     sentence = "The quick brown fox jumps over the lazy dog."
     wav = tmp_path / "fox.wav"
-    spoken = pipeline("text-to-speech", output=wav)(sentence)
-    assert spoken.data["path"] == str(wav) and spoken.data["seconds"] > 1.0
+    assert main(["pipeline", "text-to-speech", sentence, "-o", str(wav)]) == 0
     heard = pipeline("automatic-speech-recognition")(str(wav)).data["text"]
 
     def norm(text: str) -> str:
@@ -62,7 +61,7 @@ def test_text_generation_with_smollm2_answers(capsys: pytest.CaptureFixture[str]
 
 def test_cli_ner_prints_readable_lines(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["pipeline", "ner", SEED_SENTENCE]) == 0
-    assert re.search(r"^Barack Obama\s+PERSON$", capsys.readouterr().out, re.MULTILINE)
+    assert re.search(r"^Barack Obama\s+PERSON\s+[01]\.\d{4}$", capsys.readouterr().out, re.MULTILINE)
 
 
 def test_tts_refuses_a_non_wav_output_without_writing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

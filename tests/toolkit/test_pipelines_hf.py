@@ -10,7 +10,7 @@ import pytest
 
 from hfkit.cli.main import main
 from hfkit.core.errors import UnsupportedModelError
-from hfkit.toolkit.pipelines import pipeline
+from hfkit.toolkit.pipelines import pipeline, save_output
 
 TinyModel = Callable[[str], str]
 
@@ -64,8 +64,8 @@ def test_feature_extraction_mean_pools_to_the_hidden_size(tiny_model: TinyModel)
 
 
 def test_text_generation_with_a_base_model_continues_the_prompt(tiny_model: TinyModel) -> None:
-    text = pipeline("text-generation", tiny_model("gpt2"), device="cpu", max_tokens=5)("hello world").data["text"]
-    assert text.startswith("hello world")
+    out = pipeline("text-generation", tiny_model("gpt2"), device="cpu", max_new_tokens=5)("hello world")
+    assert out[0]["generated_text"] == "hello world" + out.data["text"] and out.data["text"]  # prompt + continuation
 
 
 def test_chat_model_summarizes_through_the_task_prompt(tiny_model: TinyModel) -> None:
@@ -75,8 +75,10 @@ def test_chat_model_summarizes_through_the_task_prompt(tiny_model: TinyModel) ->
 
 def test_text_to_image_writes_a_png_of_the_asked_size(tiny_model: TinyModel, tmp_path: Path) -> None:
     out = tmp_path / "cat.png"
-    data = pipeline("text-to-image", tiny_model("diffusion"), device="cpu", output=out, steps=2, size=32)("a cat").data
-    assert data == {"path": str(out), "width": 32, "height": 32, "steps": 2}
+    result = pipeline("text-to-image", tiny_model("diffusion"), device="cpu", steps=2, size=32)("a cat")
+    assert result["image"].size == (32, 32) and result.data["steps"] == 2
+    assert not out.exists()
+    save_output(result, out)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -101,7 +103,10 @@ def test_vits_text_to_speech_writes_a_wav(tiny_model: TinyModel, tmp_path: Path)
     import wave
 
     out = tmp_path / "hello.wav"
-    data = pipeline("tts", tiny_model("vits"), device="cpu", output=out)("hello world").data
+    speech = pipeline("tts", tiny_model("vits"), device="cpu")("hello world")
+    assert speech["sampling_rate"] == 16000 and speech["audio"].ndim == 1
+    data = speech.data
+    save_output(speech, out)
     with wave.open(str(out), "rb") as handle:
         assert (handle.getnchannels(), handle.getsampwidth(), handle.getframerate()) == (1, 2, 16000)
         assert data["seconds"] == round(handle.getnframes() / 16000, 3) > 0

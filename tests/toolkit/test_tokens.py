@@ -38,9 +38,12 @@ def llama3(shared_testdata: Path) -> str:
     return str(shared_testdata / "tokenizers" / FAMILIES["llama3"])
 
 
-def test_llama3_encodes_hello_as_9906(llama3: str) -> None:
-    assert tokens.encode(llama3, "Hello") == [9906]
-    assert tokens.decode(llama3, [9906]) == "Hello"
+def test_llama3_encodes_hello_as_9906_after_begin_of_text(llama3: str) -> None:
+    assert tokens.encode(llama3, "Hello") == [128000, 9906]  # as Llama 3's tokenizer.json adds it
+    assert tokens.encode(llama3, "Hello", special=False) == [9906]
+    assert tokens.decode(llama3, [128000, 9906]) == "<|begin_of_text|>Hello"
+    assert tokens.decode(llama3, [128000, 9906], skip_special_tokens=True) == "Hello"
+    assert tokens.batch_decode(llama3, [40, 2846, 6975]) == ["I", "'m", " learning"]
 
 
 def test_llama31_template_renders_the_header_tokens(llama3: str, shared_testdata: Path) -> None:
@@ -58,8 +61,9 @@ def test_llama31_template_renders_the_header_tokens(llama3: str, shared_testdata
 def test_decode_of_encode_gives_the_text_back(family: str, shared_testdata: Path) -> None:
     reference = _reference(family, shared_testdata)
     for text in CORPUS:
-        ids = tokens.encode(reference, text)
+        ids = tokens.encode(reference, text, special=False)
         assert tokens.decode(reference, ids) == text, (family, text)
+        assert tokens.decode(reference, tokens.encode(reference, text), skip_special_tokens=True) == text
     assert tokens.count(reference, CORPUS[0]) >= 2
 
 
@@ -67,7 +71,7 @@ def test_pieces_concatenate_to_the_text_for_byte_level_bpe(llama3: str) -> None:
     text = CORPUS[2]
     found = tokens.pieces(llama3, text)
     assert "".join(piece for _, piece in found) == text
-    assert [i for i, _ in found] == tokens.encode(llama3, text)
+    assert [i for i, _ in found] == tokens.encode(llama3, text, special=False)
 
 
 def test_pieces_give_a_split_character_to_the_token_that_completes_it(llama3: str) -> None:
@@ -84,7 +88,7 @@ def test_pieces_concatenate_to_the_text_in_every_family(family: str, shared_test
     for text in [*CORPUS, "Tokenizers split naïve text differently."]:
         found = tokens.pieces(reference, text)
         assert "".join(piece for _, piece in found) == text, (family, text)
-        assert [i for i, _ in found] == tokens.encode(reference, text)
+        assert [i for i, _ in found] == tokens.encode(reference, text, special=False)
 
 
 @pytest.mark.slow
@@ -118,15 +122,20 @@ def test_template_of_a_code_tokenizer_without_one_is_a_clear_error(shared_testda
     assert rc == 1 and "has no chat template" in err and "--chat-template" in err
 
 
-def test_cli_template_without_a_chat_template_names_the_fix(llama3: str, capsys: pytest.CaptureFixture[str]) -> None:
-    rc = main(["tokens", "template", llama3, '[{"role": "user", "content": "Hi"}]'])
-    err = capsys.readouterr().err
-    assert rc == 1 and f"'{llama3}' has no chat template" in err and "Traceback" not in err
+def test_cli_template_of_a_vocabulary_without_one_uses_the_packaged_template(
+        llama3: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tokens", "template", llama3, '[{"role": "user", "content": "Hi"}]', "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["template"] == "llama3.jinja (the file carries none)"
+    assert shown["rendered"].startswith("<|begin_of_text|><|start_header_id|>")
+    assert shown["ids"][0] == 128000 and shown["ids"].count(128000) == 1  # the template writes BOS, once
 
 
 def test_cli_encode_decode_and_compare(llama3: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["tokens", "encode", llama3, "Hello"]) == 0
-    assert capsys.readouterr().out.strip() == "9906"
+    assert capsys.readouterr().out.strip() == "128000 9906"
+    assert main(["tokens", "encode", llama3, "Hello", "--no-special", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [9906]
     assert main(["tokens", "decode", llama3, "9906,1917"]) == 0
     assert capsys.readouterr().out.strip() == "Hello world"
     assert main(["tokens", "compare", f"{llama3},smollm2", "Hello world", "--json"]) == 0
@@ -155,7 +164,7 @@ def test_hub_id_tokenizer_comes_from_the_cache_or_names_the_pull(
     (tmp_path / "models--acme--tiny-words" / "refs" / "main").write_text("0" * 40)
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    assert tokens.encode("acme/tiny-words", "hello world") == [24, 25]
+    assert tokens.encode("acme/tiny-words", "hello world", special=False) == [24, 25]
     assert main(["tokens", "count", "acme/missing-model", "hello"]) == 1
     err = capsys.readouterr().err
     assert "not in the local cache" in err and "hfkit models pull acme/missing-model" in err

@@ -39,6 +39,15 @@ class PiperSpeaker:
             self._voice.synthesize_wav(text, handle)
         return output
 
+    def samples(self, text: str) -> Any:
+        """Synthesise ``text`` into float32 mono samples in -1..1 at ``sample_rate`` (nothing is written)."""
+        import numpy as np
+
+        if not text.strip():
+            raise InputError("There is no text to speak.", "Pass a non-empty sentence.")
+        chunks = [chunk.audio_float_array for chunk in self._voice.synthesize(text)]
+        return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, dtype=np.float32)
+
 
 def load_speaker(reference: str = DEFAULT_VOICE, device: str = "cpu") -> PiperSpeaker:
     """A Piper voice for ``reference`` (embedded name or path to an ``.onnx`` voice), loaded once per process."""

@@ -34,67 +34,128 @@ def _check_device(device: str) -> str:
 # ---------------------------------------------------------------- pipeline
 
 
-def _entities(data: dict[str, Any]) -> str:
-    return "\n".join(f"{e['text']}\t{e['label']}" for e in data["entities"]) or "(no entities)"
+def _entities(output: Any) -> str:
+    return "\n".join(f"{e['word']}\t{e['entity_group']}\t{e['score']:.4f}" for e in output) or "(no entities)"
 
 
-def _ranked(data: dict[str, Any]) -> str:
-    return "\n".join(f"{label}\t{score:.4f}" for label, score in zip(data["labels"], data["scores"], strict=True))
+def _ranked(output: Any) -> str:
+    return "\n".join(f"{label}\t{score:.4f}" if score is not None else label
+                     for label, score in zip(output["labels"], output["scores"], strict=True))
 
 
-def _vector(data: dict[str, Any]) -> str:
-    head = ", ".join(f"{x:.4f}" for x in data["vector"][:8])
-    return f"{data['dimension']} dimensions: [{head}, ...]"
+def _vector(output: Any) -> str:
+    vector = output[0][0]
+    return f"{len(vector)} dimensions: [{', '.join(f'{x:.4f}' for x in vector[:8])}, ...]"
 
 
-def _text(data: dict[str, Any]) -> str:
-    return str(data.get("text", data))
+def _labelled(output: Any) -> str:
+    return "\n".join(f"{item['label']}" + (f"\t{item['score']:.4f}" if item["score"] is not None else "")
+                     for item in output)
 
 
-RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
+def _first(key: str) -> Callable[[Any], str]:
+    return lambda output: str(output[0][key])
+
+
+RENDERERS: dict[str, Callable[[Any], str]] = {
     "ner": _entities,
-    "sentiment-analysis": lambda d: f"{d['label']}" + (f"\t{d['score']:.4f}" if "score" in d else ""),
-    "question-answering": lambda d: str(d["answer"]),
-    "zero-shot-classification": lambda d: _ranked(d) if "scores" in d else str(d["label"]),
+    "sentiment-analysis": _labelled,
+    "question-answering": lambda out: str(out["answer"]),
+    "zero-shot-classification": _ranked,
     "feature-extraction": _vector,
-    "text-to-speech": lambda d: f"Wrote {d['path']} ({d['seconds']:.1f} s of speech)",
-    "text-to-image": lambda d: f"Wrote {d['path']} ({d['width']}x{d['height']})",
+    "text-generation": _first("generated_text"),
+    "translation": _first("translation_text"),
+    "summarization": _first("summary_text"),
+    "automatic-speech-recognition": lambda out: str(out["text"]),
 }
+FILE_TASKS = {"text-to-speech": Path("speech.wav"), "text-to-image": Path("image.png")}
+
+
+def _output_file(task: str, output: Path | None) -> Path | None:
+    """Where a speech/image task writes (checked before any work); an existing default file is never replaced."""
+    from hfkit.toolkit.pipelines import check_output, find_task
+
+    name = find_task(task).name
+    if name not in FILE_TASKS:
+        return check_output(name, output) if output is not None else None
+    if output is None:
+        output = FILE_TASKS[name]
+        if output.exists():
+            raise InputError(f"'{output}' already exists and would be replaced.", "Pass --output NEW_FILE.")
+    return check_output(name, output)
+
+
+def _summary_of(result: Any, written: Path | None) -> dict[str, Any]:
+    data: dict[str, Any] = result.to_dict()
+    if written is not None:
+        data["output"] = {"path": str(written), **{k: v for k, v in data["data"].items() if k in ("seconds", "width",
+                                                                                                  "height")}}
+    return data
+
+
+PIPELINE_EXAMPLES = """Examples:
+
+  hfkit pipeline sentiment-analysis "I love learning AI!"
+
+  hfkit pipeline ner "My name is Wolfgang and I live in Berlin." --json
+
+  hfkit pipeline text-generation "Once upon a time" --max-new-tokens 30
+
+  hfkit pipeline tts "Hello there" -o hello.wav"""
+
+
+def pipeline_help() -> str:
+    """The pipeline command's help: the tasks with what runs when no --model is given."""
+    import hfkit.toolkit.tasks  # noqa: F401
+    from hfkit.toolkit.pipelines import TASKS, default_model
+
+    lines = [f"  {name}: {TASKS[name].description}. Default: {default_model(TASKS[name])}." for name in sorted(TASKS)]
+    return ("Run a task pipeline on one input with an embedded default or any local/hub model "
+            "(results as transformers' pipelines give them).\n\nTasks:\n\n" + "\n\n".join(lines))
 
 
 def pipeline_command(
-    task: Annotated[str, typer.Argument(help="Task, e.g. ner, sentiment-analysis, text-to-speech, translation.")],
+    task: Annotated[str, typer.Argument(help="Task, e.g. ner, sentiment-analysis, text-to-speech, translation_en_to_fr.")],
     text: Annotated[str, typer.Argument(help="Input text (an audio file for speech recognition; '-' reads stdin).")],
     model: Annotated[str | None, typer.Option("--model", "-m", help="Model: embedded name, path or hub id.")] = None,
     as_json: AsJson = False,
     device: Device = "auto",
-    max_tokens: Annotated[int, typer.Option(min=1, help="Most tokens to generate.")] = 128,
+    max_tokens: Annotated[int, typer.Option("--max-new-tokens", "--max-tokens", min=1,
+                                            help="Most tokens to generate.")] = 128,
+    sample: Annotated[bool, typer.Option("--do-sample", help="Sample instead of greedy decoding.")] = False,
+    temperature: Annotated[float, typer.Option(min=0.0, max=2.0, help="Sampling temperature (with --do-sample).")] = 0.7,
     src: Annotated[str | None, typer.Option(help="Source language code (translation).")] = None,
     tgt: Annotated[str | None, typer.Option(help="Target language code (translation).")] = None,
     context: Annotated[str | None, typer.Option(help="Context text or file (question answering).")] = None,
     labels: Annotated[str | None, typer.Option(help="Comma-separated candidate labels (zero-shot).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (speech WAV, image PNG).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Output file: speech WAV (default speech.wav), image PNG.")] = None,
     steps: Annotated[int, typer.Option(min=1, help="Diffusion steps (text-to-image).")] = 20,
     size: Annotated[int | None, typer.Option(help="Image side in pixels (text-to-image).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
 ) -> None:
-    """Run a task pipeline on one input with an embedded default or any local/hub model."""
-    from hfkit.toolkit.pipelines import pipeline
+    from hfkit.toolkit.pipelines import pipeline, save_output
 
     if text == "-":
         text = typer.get_text_stream("stdin").read()
+    written = _output_file(task, output)
     options: dict[str, Any] = {"device": _check_device(device), "max_tokens": max_tokens, "src": src, "tgt": tgt,
-                               "context": _text_or_file(context), "output": output, "steps": steps, "size": size, "seed": seed,
+                               "do_sample": sample, "temperature": temperature, "context": _text_or_file(context),
+                               "steps": steps, "size": size, "seed": seed,
                                "labels": [x for x in (labels or "").split(",") if x.strip()]}
     with console.status(f"Loading {task}..."):
         pipe = pipeline(task, model, **options)
     result = pipe(text)
+    if written is not None:
+        save_output(result, written)
     if as_json:
-        _dump(result.to_dict())
+        _dump(_summary_of(result, written))
         return
-    render = RENDERERS.get(result.task, _text)
     console.print(f"[dim]{result.task} · {result.model} ({result.engine})[/dim]")
-    emit(render(result.data))
+    if written is not None:
+        emit(f"Wrote {written}")
+        return
+    emit(RENDERERS.get(result.task, str)(result))
 
 
 def _text_or_file(value: str | None) -> str | None:
@@ -121,37 +182,74 @@ def _coloured(pieces: list[tuple[int, str]]) -> Text:
     return text
 
 
-@tokens_app.command("encode")
-def tokens_encode(tokenizer: TokenizerArg, text: str, special: Annotated[bool, typer.Option(
-        help="Add the model's BOS/EOS tokens.")] = False, as_json: AsJson = False) -> None:
-    """Token ids of TEXT."""
+Special = Annotated[bool, typer.Option("--special/--no-special",
+                                       help="Add the model's BOS/EOS tokens, as tokenizer.encode does.")]
+Templates = Annotated[Path | None, typer.Option(
+    help="Folder of .jinja chat templates for tokenizers that carry none (matched by family name).")]
+
+
+def _ids(values: list[str]) -> list[int]:
+    found = [x for part in values for x in part.replace(",", " ").replace("[", " ").replace("]", " ").split()]
+    bad = [x for x in found if not x.lstrip("-").isdigit()]
+    if bad:
+        raise InputError(f"'{bad[0]}' is not a token id.", "Pass whole numbers, e.g. 'hfkit tokens decode TOK 9906'.")
+    return [int(x) for x in found]
+
+
+def _stdin_or(text: str) -> str:
+    return typer.get_text_stream("stdin").read() if text == "-" else text
+
+
+@tokens_app.command("encode", epilog="""Examples:
+
+  hfkit tokens encode ggml-vocab-llama-bpe.gguf "I'm learning"     # 128000 40 2846 6975
+
+  hfkit tokens encode smollm2-135m-instruct "Hello" --no-special --json""")
+def tokens_encode(tokenizer: TokenizerArg, text: str, special: Special = True, as_json: AsJson = False) -> None:
+    """Token ids of TEXT, with the model's special tokens as tokenizer.encode adds them."""
     from hfkit.toolkit import tokens
 
-    ids = tokens.encode(tokenizer, text, special)
+    ids = tokens.encode(tokenizer, _stdin_or(text), special)
     if as_json:
         _dump(ids)
     else:
         emit(" ".join(map(str, ids)))
 
 
-@tokens_app.command("decode")
-def tokens_decode(tokenizer: TokenizerArg, ids: Annotated[list[str], typer.Argument(help="Token ids.")]) -> None:
-    """Text of token IDS (space- or comma-separated)."""
+@tokens_app.command("decode", epilog="""Examples:
+
+  hfkit tokens decode ggml-vocab-llama-bpe.gguf 128000 9906
+
+  hfkit tokens decode smollm2-135m-instruct 19556,905 --pieces --json""")
+def tokens_decode(
+    tokenizer: TokenizerArg,
+    ids: Annotated[list[str], typer.Argument(help="Token ids (space- or comma-separated).")],
+    skip_special: Annotated[bool, typer.Option("--skip-special", help="Leave special tokens out.")] = False,
+    each: Annotated[bool, typer.Option("--pieces", help="Each id's text alone (batch_decode of the ids).")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Text of token IDS."""
     from hfkit.toolkit import tokens
 
-    values = [x for part in ids for x in part.replace(",", " ").split()]
-    bad = [x for x in values if not x.lstrip("-").isdigit()]
-    if bad:
-        raise InputError(f"'{bad[0]}' is not a token id.", "Pass whole numbers, e.g. 'hfkit tokens decode TOK 9906'.")
-    emit(tokens.decode(tokenizer, [int(x) for x in values]))
+    values = _ids(ids)
+    decoded: str | list[str] = (tokens.batch_decode(tokenizer, values, skip_special) if each
+                                else tokens.decode(tokenizer, values, skip_special))
+    if as_json:
+        _dump({"ids": values, "text": decoded})
+    else:
+        emit("\n".join(decoded) if isinstance(decoded, list) else decoded)
 
 
-@tokens_app.command("pieces")
+@tokens_app.command("pieces", epilog="""Examples:
+
+  hfkit tokens pieces smollm2-135m-instruct "Tokenizers split words"
+
+  hfkit tokens pieces ggml-vocab-qwen2.gguf "naïve café" --json""")
 def tokens_pieces(tokenizer: TokenizerArg, text: str, as_json: AsJson = False) -> None:
     """Each token of TEXT, with coloured boundaries in a terminal."""
     from hfkit.toolkit import tokens
 
-    found = tokens.pieces(tokenizer, text)
+    found = tokens.pieces(tokenizer, _stdin_or(text))
     if as_json:
         _dump([{"id": i, "text": t} for i, t in found])
         return
@@ -159,15 +257,25 @@ def tokens_pieces(tokenizer: TokenizerArg, text: str, as_json: AsJson = False) -
     console.print(f"[dim]{len(found)} tokens[/dim]")
 
 
-@tokens_app.command("count")
-def tokens_count(tokenizer: TokenizerArg, text: str) -> None:
+@tokens_app.command("count", epilog="""Examples:
+
+  hfkit tokens count smollm2-135m-instruct "How many tokens is this?"
+
+  cat notes.txt | hfkit tokens count ggml-vocab-llama-bpe.gguf - --json""")
+def tokens_count(tokenizer: TokenizerArg, text: str, special: Annotated[bool, typer.Option(
+        "--special", help="Count the BOS/EOS tokens too.")] = False, as_json: AsJson = False) -> None:
     """Number of tokens in TEXT ('-' reads stdin)."""
     from hfkit.toolkit import tokens
 
-    emit(str(tokens.count(tokenizer, typer.get_text_stream("stdin").read() if text == "-" else text)))
+    counted = tokens.count(tokenizer, _stdin_or(text), special)
+    emit(json.dumps({"tokenizer": tokenizer, "tokens": counted}) if as_json else str(counted))
 
 
-@tokens_app.command("special")
+@tokens_app.command("special", epilog="""Examples:
+
+  hfkit tokens special ggml-vocab-phi-3.gguf
+
+  hfkit tokens special gemma3-270m --json""")
 def tokens_special(tokenizer: TokenizerArg, as_json: AsJson = False) -> None:
     """The tokenizer's special tokens and their ids."""
     from hfkit.toolkit import tokens
@@ -180,39 +288,76 @@ def tokens_special(tokenizer: TokenizerArg, as_json: AsJson = False) -> None:
         emit(f"{role}\t{token_id}\t{token}")
 
 
-@tokens_app.command("template")
+@tokens_app.command("template", epilog="""Examples:
+
+  hfkit tokens template ggml-vocab-qwen2.gguf '[{"role": "user", "content": "Hi"}]'
+
+  hfkit tokens template ggml-vocab-llama-bpe.gguf chat.json --json
+
+  hfkit tokens template gemma3-270m chat.json --chat-template my.jinja""")
 def tokens_template(
     tokenizer: TokenizerArg,
     messages: Annotated[str, typer.Argument(help="Messages JSON file (or JSON text): [{role, content}, ...].")],
     generation_prompt: Annotated[bool, typer.Option(help="Append the assistant turn opener.")] = True,
     chat_template: Annotated[Path | None, typer.Option(help="A Jinja chat template to use instead.")] = None,
+    templates: Templates = None,
+    as_json: AsJson = False,
 ) -> None:
-    """Render the chat template for MESSAGES."""
+    """Render the chat template for MESSAGES (a packaged template for Llama 3 and Gemma files that carry none)."""
     from hfkit.toolkit import tokens
 
-    emit(tokens.render_template(tokenizer, tokens.load_messages(messages), generation_prompt, chat_template), end="")
+    turns = tokens.load_messages(messages)
+    rendered = tokens.render_template(tokenizer, turns, generation_prompt, chat_template, templates)
+    if as_json:
+        _dump({"tokenizer": tokenizer, "template": tokens.template_source(tokenizer, chat_template, templates),
+               "rendered": rendered, "ids": tokens.encode(tokenizer, rendered, special=False),
+               "notes": tokens.role_notes(turns, rendered)})
+        return
+    emit(rendered, end="")
 
 
-@tokens_app.command("compare")
+@tokens_app.command("compare", epilog="""Examples:
+
+  hfkit tokens compare smollm2-135m-instruct,ggml-vocab-llama-bpe.gguf "Hello world"
+
+  hfkit tokens compare llama.gguf,phi-3.gguf,qwen2.gguf,starcoder.gguf,gemma3-270m --messages chat.json
+
+  hfkit tokens compare a.gguf,b.gguf "Some text" --json --chart counts.png""")
 def tokens_compare(
     tokenizers: Annotated[str, typer.Argument(help="Comma-separated tokenizers.")],
     text: Annotated[str | None, typer.Argument(help="Text to tokenize.")] = None,
     messages: Annotated[str | None, typer.Option(help="Messages JSON to render with each chat template.")] = None,
+    templates: Templates = None,
+    chart: Annotated[Path | None, typer.Option(help="Also draw the token counts as a bar chart (PNG).")] = None,
     as_json: AsJson = False,
 ) -> None:
-    """The same text or messages through several tokenizers: counts, pieces, rendered templates."""
+    """The same text or messages through several tokenizers: counts, pieces, rendered templates side by side."""
     from hfkit.toolkit import tokens
 
     rows = tokens.compare([t.strip() for t in tokenizers.split(",") if t.strip()], text,
-                          tokens.load_messages(messages) if messages else None)
+                          tokens.load_messages(messages) if messages else None, templates=templates)
+    if chart is not None:
+        _token_chart(rows, chart)
     if as_json:
         _dump([asdict(r) for r in rows])
         return
-    table = Table("tokenizer", "vocab", "tokens", "pieces")
+    table = Table("tokenizer", "vocab", "tokens", "template", "pieces")
     for row in rows:
+        shown = _coloured(row.pieces) if not row.error else Text(row.error, style="red")
+        if row.notes:
+            shown = Text.assemble(shown, "\n", Text("; ".join(row.notes), style="yellow"))
         table.add_row(row.tokenizer, f"{row.vocab_size:,}", str(row.count) if not row.error else "-",
-                      _coloured(row.pieces) if not row.error else Text(row.error, style="red"))
+                      row.template or "-", shown)
     stdout.print(table)
+
+
+def _token_chart(rows: list[Any], path: Path) -> None:
+    from hfkit.core.plots import save_png, token_counts_chart
+
+    counted = [(Path(r.tokenizer).stem if r.tokenizer.endswith(".gguf") else r.tokenizer, r.count)
+               for r in rows if not r.error]
+    save_png(token_counts_chart(counted), path)
+    console.print(f"Wrote {path}")
 
 
 # ---------------------------------------------------------------- inspect / memory / quantize
@@ -299,7 +444,7 @@ def quantize_command(
 
 def register(app: typer.Typer) -> None:
     """Add the toolkit commands to the ``hfkit`` app."""
-    app.command("pipeline")(pipeline_command)
+    app.command("pipeline", help=pipeline_help(), epilog=PIPELINE_EXAMPLES)(pipeline_command)
     app.add_typer(tokens_app, name="tokens")
     app.command("inspect")(inspect_command)
     app.command("memory")(memory_command)

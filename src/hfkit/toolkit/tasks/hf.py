@@ -102,7 +102,7 @@ def _hf_pipeline(model: ResolvedModel, options: PipelineOptions, name: str, **kw
 def _classify(model: ResolvedModel, options: PipelineOptions, task: str) -> Runner:
     classifier = _hf_pipeline(model, options, "text-classification")
 
-    def run(text: str) -> dict[str, Any]:
+    def run(text: str, call: PipelineOptions) -> dict[str, Any]:
         scores = classifier(text, top_k=None)
         best = max(scores, key=lambda s: s["score"])
         return {"label": best["label"], "score": round(float(best["score"]), 4),
@@ -114,7 +114,7 @@ def _classify(model: ResolvedModel, options: PipelineOptions, task: str) -> Runn
 def _token_classes(model: ResolvedModel, options: PipelineOptions, task: str) -> Runner:
     tagger = _hf_pipeline(model, options, "token-classification", aggregation_strategy="simple")
 
-    def run(text: str) -> dict[str, Any]:
+    def run(text: str, call: PipelineOptions) -> dict[str, Any]:
         return {"entities": [{"text": e["word"], "label": e["entity_group"], "start": int(e["start"]),
                               "end": int(e["end"]), "score": round(float(e["score"]), 4)} for e in tagger(text)]}
 
@@ -124,7 +124,6 @@ def _token_classes(model: ResolvedModel, options: PipelineOptions, task: str) ->
 def _zero_shot(model: ResolvedModel, options: PipelineOptions, task: str) -> Runner:
     from hfkit.toolkit.tasks.local import _labels, prompt
 
-    labels = _labels(options)
     template = prompt("zero-shot-hypothesis", label="{}")
     try:
         classifier = _hf_pipeline(model, options, "zero-shot-classification")
@@ -132,8 +131,8 @@ def _zero_shot(model: ResolvedModel, options: PipelineOptions, task: str) -> Run
         raise UnsupportedModelError(f"'{model.name}' is not an NLI model, so it cannot do zero-shot ({exc}).",
                                     "Use an NLI model such as facebook/bart-large-mnli.") from exc
 
-    def run(text: str) -> dict[str, Any]:
-        out = classifier(text, candidate_labels=labels, hypothesis_template=template)
+    def run(text: str, call: PipelineOptions) -> dict[str, Any]:
+        out = classifier(text, candidate_labels=_labels(call), hypothesis_template=template)
         return {"labels": list(out["labels"]), "scores": [round(float(s), 4) for s in out["scores"]]}
 
     return run
@@ -142,7 +141,7 @@ def _zero_shot(model: ResolvedModel, options: PipelineOptions, task: str) -> Run
 def _features(model: ResolvedModel, options: PipelineOptions, task: str) -> Runner:
     extractor = _hf_pipeline(model, options, "feature-extraction")
 
-    def run(text: str) -> dict[str, Any]:
+    def run(text: str, call: PipelineOptions) -> dict[str, Any]:
         import numpy as np
 
         tokens = np.asarray(extractor(text))[0]
@@ -166,11 +165,11 @@ def _extractive_qa(model: ResolvedModel, options: PipelineOptions, task: str) ->
 
     from hfkit.toolkit.tasks.local import _context
 
-    context = _context(options)
     tokenizer = transformers.AutoTokenizer.from_pretrained(str(model.path))
     qa = transformers.AutoModelForQuestionAnswering.from_pretrained(str(model.path)).eval()
 
-    def run(question: str) -> dict[str, Any]:
+    def run(question: str, call: PipelineOptions) -> dict[str, Any]:
+        context = _context(call)
         enc = tokenizer(question, context, truncation="only_second", return_offsets_mapping=True,
                         return_tensors="pt", max_length=min(512, tokenizer.model_max_length))
         offsets = enc.pop("offset_mapping")[0].tolist()
@@ -199,10 +198,10 @@ def _seq2seq(model: ResolvedModel, options: PipelineOptions, task: str) -> Runne
     lm = transformers.AutoModelForSeq2SeqLM.from_pretrained(str(model.path)).eval()
     prefix = _t5_prefix(lm.config, task, options)
 
-    def run(text: str) -> dict[str, Any]:
+    def run(text: str, call: PipelineOptions) -> dict[str, Any]:
         enc = tokenizer(prefix + text, return_tensors="pt", truncation=True)
         with torch.inference_mode():
-            out = lm.generate(**enc, max_new_tokens=options.max_tokens, num_beams=1, do_sample=False)
+            out = lm.generate(**enc, max_new_tokens=call.max_tokens, num_beams=1, do_sample=False)
         return {"text": str(tokenizer.decode(out[0], skip_special_tokens=True)).strip()}
 
     return run
@@ -226,39 +225,29 @@ def _speech_to_text(model: ResolvedModel, options: PipelineOptions, task: str) -
     """Speech recognition with a transformers model (CTC such as wav2vec2, or Whisper); audio decoded by hfkit."""
     recognizer = _hf_pipeline(model, options, "automatic-speech-recognition")
 
-    def run(audio: str) -> dict[str, Any]:
+    def run(audio: str, call: PipelineOptions) -> dict[str, Any]:
         from hfkit.core.audio import check_file, decode
 
         samples = decode(check_file(Path(audio)))
         out = recognizer({"raw": samples, "sampling_rate": 16000})
-        return {"text": str(out["text"]).strip(), "seconds": round(len(samples) / 16000, 3)}
+        seconds = round(len(samples) / 16000, 3)
+        text = str(out["text"]).strip()
+        return {"text": text, "seconds": seconds, "segments": [{"start": 0.0, "end": seconds, "text": text}]}
 
     return run
 
 
 def _text_to_speech(model: ResolvedModel, options: PipelineOptions, task: str) -> Runner:
-    """Speech from a transformers text-to-audio model (VITS/MMS-TTS and similar), written as 16-bit mono WAV."""
-    from hfkit.toolkit.tasks.local import wav_output
-
+    """Speech from a transformers text-to-audio model (VITS/MMS-TTS and similar) as float32 mono samples."""
     speaker = _hf_pipeline(model, options, "text-to-audio")
-    output = wav_output(options)
 
-    def run(text: str) -> dict[str, Any]:
-        import wave
-
+    def run(text: str, call: PipelineOptions) -> dict[str, Any]:
         import numpy as np
-
-        from hfkit.core.atomic import atomic_path
 
         out = speaker(text)
         samples = np.asarray(out["audio"], dtype=np.float32).reshape(-1)
         rate = int(out["sampling_rate"])
-        with atomic_path(output) as tmp, wave.open(str(tmp), "wb") as handle:
-            handle.setnchannels(1)
-            handle.setsampwidth(2)
-            handle.setframerate(rate)
-            handle.writeframes((np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes())
-        return {"path": str(output), "sample_rate": rate, "seconds": round(samples.size / rate, 3)}
+        return {"audio": samples, "sampling_rate": rate, "seconds": round(samples.size / rate, 3)}
 
     return run
 
@@ -278,7 +267,7 @@ BUILDERS = {
 
 
 def diffusers_image(model: ResolvedModel | None, options: PipelineOptions, task: str) -> Runner:
-    """Text to image with any diffusers pipeline directory; writes a PNG."""
+    """Text to image with any diffusers pipeline directory; returns a PIL image (``hfkit pipeline -o`` saves it)."""
     try:
         import diffusers
         import torch
@@ -290,18 +279,11 @@ def diffusers_image(model: ResolvedModel | None, options: PipelineOptions, task:
     loader: Any = diffusers.DiffusionPipeline
     pipe = loader.from_pretrained(str(model.path)).to(device)
     pipe.set_progress_bar_config(disable=True)
-    output = options.output or Path("image.png")
-    if output.suffix.lower() not in (".png", ".jpg", ".jpeg", ".webp"):
-        raise InputError(f"The image output '{output}' has no image extension.", "Pass --output NAME.png.")
 
-    def run(text: str) -> dict[str, Any]:
-        from hfkit.core.atomic import atomic_path
-
-        size = {"height": options.size, "width": options.size} if options.size else {}
-        generator = torch.Generator(device=device).manual_seed(options.seed)
-        image = pipe(text, num_inference_steps=options.steps, generator=generator, **size).images[0]
-        with atomic_path(output) as tmp:
-            image.save(tmp, format=output.suffix.lstrip(".").upper().replace("JPG", "JPEG"))
-        return {"path": str(output), "width": image.width, "height": image.height, "steps": options.steps}
+    def run(text: str, call: PipelineOptions) -> dict[str, Any]:
+        size = {"height": call.size, "width": call.size} if call.size else {}
+        generator = torch.Generator(device=device).manual_seed(call.seed)
+        image = pipe(text, num_inference_steps=call.steps, generator=generator, **size).images[0]
+        return {"image": image, "width": image.width, "height": image.height, "steps": call.steps}
 
     return run

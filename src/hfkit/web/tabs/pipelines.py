@@ -4,16 +4,14 @@ languages; audio in and out; image out) and a model picker, running :func:`hfkit
 from __future__ import annotations
 
 import hashlib
-import shutil
 import threading
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 import hfkit.toolkit.tasks  # noqa: F401  (fills the task registry)
 from hfkit.core.audio import AUDIO_SUFFIXES
-from hfkit.toolkit.pipelines import TASKS, Pipeline, PipelineResult, find_task, pipeline
+from hfkit.toolkit.pipelines import TASKS, DictResult, ListResult, Pipeline, find_task, pipeline, save_output
 from hfkit.web.common import WebContext, guard, uploaded
 from hfkit.web.policy import ModelPolicy
 
@@ -38,19 +36,15 @@ MAX_CACHED = 4
 class PipelineCache:
     """Built pipelines kept for reuse (model loads are slow); one call at a time per pipeline."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self) -> None:
         self._items: dict[str, tuple[Pipeline, threading.Lock]] = {}
         self._lock = threading.Lock()
 
-    def run(self, task: str, model: str | None, value: str, **options: Any) -> PipelineResult:
+    def run(self, task: str, model: str | None, value: str, **options: Any) -> ListResult | DictResult:
         key = hashlib.sha256(repr((task, model, sorted(options.items()))).encode()).hexdigest()[:16]
-        output = self.folder / key / OUTPUT_FILES[task] if task in OUTPUT_FILES else None
         with self._lock:
             if key not in self._items:
-                if output is not None:
-                    output.parent.mkdir(parents=True, exist_ok=True)
-                built = pipeline(task, model, output=output, **options) if output else pipeline(task, model, **options)
+                built = pipeline(task, model, **options)
                 self._items[key] = (built, threading.Lock())
                 while len(self._items) > MAX_CACHED:
                     self._items.pop(next(iter(self._items)))
@@ -88,7 +82,7 @@ def entities(text: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def make_run(context: WebContext) -> Any:
-    cache = PipelineCache(context.workspace.root / "pipelines")
+    cache = PipelineCache()
 
     @guard
     def run(task: str, model: str | None, text: str | None, question_context: str | None, labels: str | None,
@@ -107,13 +101,12 @@ def make_run(context: WebContext) -> Any:
         chosen = None if not model or model == DEFAULT_MODEL else context.models.check(model)
         result = cache.run(name, chosen, value or "", **options)
         data = dict(result.data)
-        if "path" in data:
-            saved = context.workspace.job_dir("pipeline") / Path(data["path"]).name
-            shutil.copy2(data["path"], saved)
-            data["path"] = str(saved)
-        audio_out = data["path"] if name == "text-to-speech" else None
-        image_out = data["path"] if name == "text-to-image" else None
-        summary = {"task": result.task, "model": result.model, "engine": result.engine, "data": data}
+        saved = None
+        if name in OUTPUT_FILES:
+            saved = str(save_output(result, context.workspace.job_dir("pipeline") / OUTPUT_FILES[name]))
+        audio_out = saved if name == "text-to-speech" else None
+        image_out = saved if name == "text-to-image" else None
+        summary = result.to_dict()
         return answer_text(data), entities(text or "", data), audio_out, image_out, summary
 
     return run
