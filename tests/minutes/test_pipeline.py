@@ -48,8 +48,8 @@ def test_sample_recording_minutes(sample_result: object, tmp_path: Path) -> None
     for item in [*m.decisions, *m.action_items]:
         assert 0 <= item.citation.start <= m.duration
     written = result.write(tmp_path, ["md", "json"])  # type: ignore[attr-defined]
-    assert sorted(p.name for p in written) == ["minutes.json", "minutes.md", "transcript.json", "transcript.srt",
-                                               "transcript.txt", "transcript.vtt"]
+    assert sorted(p.name for p in written) == ["minutes.json", "minutes.md", "speakers.png", "transcript.json",
+                                               "transcript.srt", "transcript.txt", "transcript.vtt"]
     labelled = (tmp_path / "transcript.txt").read_text().splitlines()
     assert sum(line.startswith(("Dana:", "Bob:", "Priya:", "Sam:")) for line in labelled) >= len(labelled) - 1
 

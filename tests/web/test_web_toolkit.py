@@ -76,12 +76,13 @@ def test_compare_two_tokenizers(client: Any, shared_testdata: Path) -> None:
     assert "<sub>9906</sub>" in shown  # Llama 3 encodes "Hello" as 9906
 
 
-def test_chat_templates_render_and_a_base_model_says_it_has_none(client: Any) -> None:
-    messages = '[{"role": "user", "content": "Hi"}]'
+def test_chat_templates_render_and_say_where_they_come_from(client: Any) -> None:
+    messages = '[{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}]'
     shown, counts = client.predict(["smollm2-135m-instruct", "gemma3-270m"], "Chat messages", "", messages, True,
                                    api_name="/tokenize")
     assert "&lt;|im_start|&gt;user" in shown
-    assert "has no chat template" in shown
+    assert "Template: gemma.jinja (the file carries none)" in shown  # the base model gets Gemma's template
+    assert "Note: the template refuses the system role" in shown
     assert counts["data"][0][2] > 5
 
 

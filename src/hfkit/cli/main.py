@@ -6,10 +6,12 @@ import importlib
 import os
 import sys
 import traceback
+from typing import Annotated
 
 import click
 import typer
 
+from hfkit.cli.examples import add_examples
 from hfkit.core.config import debug_enabled
 from hfkit.core.errors import HfkitError
 from hfkit.core.privacy import no_telemetry
@@ -25,8 +27,19 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from hfkit import __version__
+
+        click.echo(f"hfkit {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print hfkit's version and exit.")] = False,
+) -> None:
     """Meeting minutes, synthetic data and an open-model toolkit that run on your own machine."""
 
 
@@ -65,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _register_commands()  # inside the try: Ctrl-C while the command modules import exits 130 too
         command = typer.main.get_command(app)
+        add_examples(command)
         result = command.main(args=argv if argv is not None else sys.argv[1:], prog_name="hfkit", standalone_mode=False)
         if result == 130:  # Typer turns Ctrl-C into an exit code of 130
             return report(KeyboardInterrupt())

@@ -93,17 +93,6 @@ def _summary_of(result: Any, written: Path | None) -> dict[str, Any]:
     return data
 
 
-PIPELINE_EXAMPLES = """Examples:
-
-  hfkit pipeline sentiment-analysis "I love learning AI!"
-
-  hfkit pipeline ner "My name is Wolfgang and I live in Berlin." --json
-
-  hfkit pipeline text-generation "Once upon a time" --max-new-tokens 30
-
-  hfkit pipeline tts "Hello there" -o hello.wav"""
-
-
 def pipeline_help() -> str:
     """The pipeline command's help: the tasks with what runs when no --model is given."""
     import hfkit.toolkit.tasks  # noqa: F401
@@ -200,11 +189,7 @@ def _stdin_or(text: str) -> str:
     return typer.get_text_stream("stdin").read() if text == "-" else text
 
 
-@tokens_app.command("encode", epilog="""Examples:
-
-  hfkit tokens encode ggml-vocab-llama-bpe.gguf "I'm learning"     # 128000 40 2846 6975
-
-  hfkit tokens encode smollm2-135m-instruct "Hello" --no-special --json""")
+@tokens_app.command("encode")
 def tokens_encode(tokenizer: TokenizerArg, text: str, special: Special = True, as_json: AsJson = False) -> None:
     """Token ids of TEXT, with the model's special tokens as tokenizer.encode adds them."""
     from hfkit.toolkit import tokens
@@ -216,11 +201,7 @@ def tokens_encode(tokenizer: TokenizerArg, text: str, special: Special = True, a
         emit(" ".join(map(str, ids)))
 
 
-@tokens_app.command("decode", epilog="""Examples:
-
-  hfkit tokens decode ggml-vocab-llama-bpe.gguf 128000 9906
-
-  hfkit tokens decode smollm2-135m-instruct 19556,905 --pieces --json""")
+@tokens_app.command("decode")
 def tokens_decode(
     tokenizer: TokenizerArg,
     ids: Annotated[list[str], typer.Argument(help="Token ids (space- or comma-separated).")],
@@ -240,11 +221,7 @@ def tokens_decode(
         emit("\n".join(decoded) if isinstance(decoded, list) else decoded)
 
 
-@tokens_app.command("pieces", epilog="""Examples:
-
-  hfkit tokens pieces smollm2-135m-instruct "Tokenizers split words"
-
-  hfkit tokens pieces ggml-vocab-qwen2.gguf "naïve café" --json""")
+@tokens_app.command("pieces")
 def tokens_pieces(tokenizer: TokenizerArg, text: str, as_json: AsJson = False) -> None:
     """Each token of TEXT, with coloured boundaries in a terminal."""
     from hfkit.toolkit import tokens
@@ -257,11 +234,7 @@ def tokens_pieces(tokenizer: TokenizerArg, text: str, as_json: AsJson = False) -
     console.print(f"[dim]{len(found)} tokens[/dim]")
 
 
-@tokens_app.command("count", epilog="""Examples:
-
-  hfkit tokens count smollm2-135m-instruct "How many tokens is this?"
-
-  cat notes.txt | hfkit tokens count ggml-vocab-llama-bpe.gguf - --json""")
+@tokens_app.command("count")
 def tokens_count(tokenizer: TokenizerArg, text: str, special: Annotated[bool, typer.Option(
         "--special", help="Count the BOS/EOS tokens too.")] = False, as_json: AsJson = False) -> None:
     """Number of tokens in TEXT ('-' reads stdin)."""
@@ -271,11 +244,7 @@ def tokens_count(tokenizer: TokenizerArg, text: str, special: Annotated[bool, ty
     emit(json.dumps({"tokenizer": tokenizer, "tokens": counted}) if as_json else str(counted))
 
 
-@tokens_app.command("special", epilog="""Examples:
-
-  hfkit tokens special ggml-vocab-phi-3.gguf
-
-  hfkit tokens special gemma3-270m --json""")
+@tokens_app.command("special")
 def tokens_special(tokenizer: TokenizerArg, as_json: AsJson = False) -> None:
     """The tokenizer's special tokens and their ids."""
     from hfkit.toolkit import tokens
@@ -288,13 +257,7 @@ def tokens_special(tokenizer: TokenizerArg, as_json: AsJson = False) -> None:
         emit(f"{role}\t{token_id}\t{token}")
 
 
-@tokens_app.command("template", epilog="""Examples:
-
-  hfkit tokens template ggml-vocab-qwen2.gguf '[{"role": "user", "content": "Hi"}]'
-
-  hfkit tokens template ggml-vocab-llama-bpe.gguf chat.json --json
-
-  hfkit tokens template gemma3-270m chat.json --chat-template my.jinja""")
+@tokens_app.command("template")
 def tokens_template(
     tokenizer: TokenizerArg,
     messages: Annotated[str, typer.Argument(help="Messages JSON file (or JSON text): [{role, content}, ...].")],
@@ -316,13 +279,7 @@ def tokens_template(
     emit(rendered, end="")
 
 
-@tokens_app.command("compare", epilog="""Examples:
-
-  hfkit tokens compare smollm2-135m-instruct,ggml-vocab-llama-bpe.gguf "Hello world"
-
-  hfkit tokens compare llama.gguf,phi-3.gguf,qwen2.gguf,starcoder.gguf,gemma3-270m --messages chat.json
-
-  hfkit tokens compare a.gguf,b.gguf "Some text" --json --chart counts.png""")
+@tokens_app.command("compare")
 def tokens_compare(
     tokenizers: Annotated[str, typer.Argument(help="Comma-separated tokenizers.")],
     text: Annotated[str | None, typer.Argument(help="Text to tokenize.")] = None,
@@ -396,6 +353,7 @@ def memory_command(
     dtypes: Annotated[str, typer.Option(help="Comma-separated: fp32, fp16, bf16, int8, nf4.")] = "fp32,bf16,int8,nf4",
     measure: Annotated[bool, typer.Option(help="Also load the model where it fits and measure it.")] = True,
     device: Device = "cpu",
+    chart: Annotated[Path | None, typer.Option(help="Also draw estimate and measured memory per dtype (PNG).")] = None,
     as_json: AsJson = False,
 ) -> None:
     """Memory for the weights at each dtype, estimated from the config (and measured where loadable)."""
@@ -404,6 +362,11 @@ def memory_command(
 
     wanted = tuple(d.strip().lower() for d in dtypes.split(",") if d.strip())
     rows = estimate(model, wanted, measure, torch_device(_check_device(device)))
+    if chart is not None:
+        from hfkit.core.plots import memory_chart, save_png
+
+        save_png(memory_chart(rows, f"Weights of {Path(model).name or model} per dtype"), chart)
+        console.print(f"Wrote {chart}")
     if as_json:
         _dump([asdict(r) for r in rows])
         return
@@ -420,6 +383,7 @@ def quantize_command(
     qtype: Annotated[str, typer.Option("--type", "-t", help="GGUF: Q8_0, Q5_0, Q4_0, ...; transformers: int8, nf4.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output .gguf file or directory.")],
     device: Device = "auto",
+    chart: Annotated[Path | None, typer.Option(help="Also draw the file size before and after (PNG, GGUF only).")] = None,
 ) -> None:
     """Re-quantize a GGUF file, or save a bitsandbytes-quantized transformers model."""
     from hfkit.core.registry import embedded, resolve
@@ -434,6 +398,12 @@ def quantize_command(
                                                                                             total=total))
         console.print(f"Wrote {report.output}: {report.qtype}, {report.output_bytes / 1e6:.1f} MB "
                       f"(was {report.source_bytes / 1e6:.1f} MB), {report.kept} small tensors kept in F32")
+        if chart is not None:
+            from hfkit.core.plots import quantize_chart, save_png
+
+            save_png(quantize_chart(report.source_bytes, report.output_bytes, report.qtype,
+                                    f"{source.name} before and after quantization"), chart)
+            console.print(f"Wrote {chart}")
         return
     if qtype.lower() not in ("int8", "nf4"):
         raise InputError(f"'{qtype}' is a GGUF type but '{model}' is not a GGUF file.",
@@ -444,7 +414,7 @@ def quantize_command(
 
 def register(app: typer.Typer) -> None:
     """Add the toolkit commands to the ``hfkit`` app."""
-    app.command("pipeline", help=pipeline_help(), epilog=PIPELINE_EXAMPLES)(pipeline_command)
+    app.command("pipeline", help=pipeline_help())(pipeline_command)
     app.add_typer(tokens_app, name="tokens")
     app.command("inspect")(inspect_command)
     app.command("memory")(memory_command)

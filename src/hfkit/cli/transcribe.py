@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -19,12 +21,17 @@ from hfkit.speech.writers import parse_formats, timestamp, write_outputs
 
 def transcribe_command(
     inputs: Annotated[list[Path], typer.Argument(help="Audio/video files or directories.", show_default=False)],
-    model: Annotated[str | None, typer.Option(help="Model: whisper-tiny.en, whisper-base, a path, hub id or openai:<model>.")] = None,
+    model: Annotated[str | None, typer.Option(
+        "--model", "-m", help="Model: whisper-tiny.en, whisper-base, a path, hub id or openai:<model>.")] = None,
     language: Annotated[str | None, typer.Option(help="Spoken language code (default: detect).")] = None,
-    formats: Annotated[str, typer.Option("--format", help="Files to write: txt,srt,vtt,json.")] = "",
+    formats: Annotated[str, typer.Option("--format", "-f", help="Files to write: txt,srt,vtt,json, or all.")] = "txt,srt",
     output: Annotated[Path | None, typer.Option(
         "--output-dir", "-o", help="Where --format files go (default: here); with several recordings or --ray, one "
         "folder per recording plus manifest.jsonl.", show_default=False)] = None,
+    whisper_format: Annotated[str | None, typer.Option("--output_format", hidden=True)] = None,
+    whisper_dir: Annotated[Path | None, typer.Option("--output_dir", hidden=True)] = None,
+    threads: Annotated[int | None, typer.Option("--threads", "-t", min=1, help="CPU threads (default: all cores).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the transcript as JSON on stdout (no segment lines).")] = False,
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
     vad: Annotated[bool, typer.Option(help="Skip silence with Silero VAD.")] = True,
     beam_size: Annotated[int, typer.Option(min=1, max=20)] = 5,
@@ -35,32 +42,42 @@ def transcribe_command(
     ray_address: RayAddress = None,
     ray_workers: RayWorkers = None,
 ) -> None:
-    """Transcribe speech with timestamps; segments stream as they are decoded."""
-    wanted = parse_formats(formats) if formats else []
+    """Transcribe speech with timestamps; segments stream as they are decoded. Writes txt and srt by default."""
+    if threads is not None:
+        os.environ["HFKIT_THREADS"] = str(threads)
+    formats, output = whisper_format or formats, whisper_dir or output  # whisper's spellings
+    wanted = parse_formats("txt,srt,vtt,json" if formats.strip().lower() == "all" else formats)
     scale = scale_options(ray, ray_address, ray_workers)
     if is_batch(inputs, output, scale):
         assert output is not None
         settings = TranscribeSettings(model=model, device=device, base_url=base_url, language=language, vad=vad,
-                                      beam_size=beam_size, batch_size=batch_size, **({"formats": wanted} if wanted else {}))
+                                      beam_size=beam_size, batch_size=batch_size, formats=wanted)
         run_recordings("transcribe", inputs, output, settings, scale)
         return
     output = output or Path(".")
     files = expand_inputs(inputs)
-    if wanted:
-        output_dir(output)
+    reports: list[dict[str, object]] = []
+    output_dir(output)
     options = TranscribeOptions(language=language, vad=vad, beam_size=beam_size, batch_size=batch_size)
     transcriber = get_transcriber(model, device, base_url, language)
     for path in files:
         result = transcriber.transcribe(path, options)
         if len(files) > 1:
             console.print(f"[bold]{path}[/bold] ({result.info.language}, {result.info.duration:.1f} s)")
-        segments = _collect(result.segments, result.info.duration, quiet)
+        segments = _collect(result.segments, result.info.duration, quiet or as_json)
         for warning in result.warnings:
             console.print(f"[yellow]{warning}[/yellow]")
         if not segments:
             console.print(f"[yellow]No speech found in {path}.[/yellow]")
-        for written in write_outputs(result.info, segments, wanted, output, path.stem):
-            console.print(f"wrote {written}")
+        written = write_outputs(result.info, segments, wanted, output, path.stem)
+        for target in written:
+            console.print(f"wrote {target}")
+        reports.append({"input": str(path), "language": result.info.language, "duration": result.info.duration,
+                        "text": " ".join(s.text.strip() for s in segments).strip(), "files": [str(t) for t in written],
+                        "segments": [{"start": s.start, "end": s.end, "text": s.text.strip(), "speaker": s.speaker}
+                                     for s in segments]})
+    if as_json:
+        emit(json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False, indent=2))
 
 
 def _collect(segments: object, duration: float, quiet: bool) -> list[Segment]:

@@ -47,6 +47,12 @@ def write_text(target: Path, text: str) -> None:
         handle.write(text)
 
 
+def write_bytes(target: Path, data: bytes) -> None:
+    """Atomically write ``data`` to ``target``."""
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+
+
 def build_once(target: Path, build: Callable[[Path], Path]) -> Path:
     """Create ``target`` once, under a file lock: ``build(staging_dir)`` returns what to rename onto ``target``.
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from hfkit.core import audio
+from hfkit.core.atomic import write_bytes
 from hfkit.core.errors import InputError, MissingDependencyError
 from hfkit.core.memory import release_freed_memory
 from hfkit.core.registry import resolve
@@ -44,13 +45,21 @@ class MinutesResult:
 
     def write(self, output_dir: Path, formats: Sequence[str] = ("md", "json"),
               transcript_formats: Sequence[str] = TRANSCRIPT_FORMATS) -> list[Path]:
-        """Write minutes.<fmt> for each format and transcript.<fmt> for each transcript format."""
+        """Write minutes.<fmt> for each format, speakers.png (who spoke when, talk time; embedded in html/docx) when
+        the transcript has speakers, and transcript.<fmt> for each transcript format."""
         output_dir.mkdir(parents=True, exist_ok=True)
         written = []
+        chart = render.speaker_chart(self.segments)
         for fmt in formats:
             target = output_dir / f"minutes.{fmt}"
-            render.WRITERS[fmt](self.minutes, target)
+            if fmt in render.CHART_WRITERS:
+                render.CHART_WRITERS[fmt](self.minutes, target, chart)
+            else:
+                render.WRITERS[fmt](self.minutes, target)
             written.append(target)
+        if chart is not None:
+            write_bytes(output_dir / render.CHART_FILE, chart)
+            written.append(output_dir / render.CHART_FILE)
         return written + write_outputs(self.info, self.segments, transcript_formats, output_dir, "transcript")
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from hfkit.core.atomic import atomic_path, write_text
 from hfkit.core.errors import InputError, missing_extra
+from hfkit.core.types import Segment
 from hfkit.minutes.model import ActionItem, Citation, Minutes
 
 NO_SPEECH = "No speech was found in the recording, so there is nothing to summarise."
@@ -68,15 +69,36 @@ def to_json(m: Minutes) -> str:
     return m.model_dump_json(indent=2) + "\n"
 
 
-def to_html(m: Minutes) -> str:
+def to_html(m: Minutes, chart: bytes | None = None) -> str:
+    """The minutes as a standalone HTML page (with the speaker chart embedded when given)."""
+    import base64
+
     import markdown
 
     body = markdown.markdown(to_markdown(m), extensions=["extra"])
+    if chart is not None:
+        uri = "data:image/png;base64," + base64.b64encode(chart).decode("ascii")
+        body += f'\n<h2>{SPEAKERS_HEADING}</h2>\n<p><img src="{uri}" alt="{SPEAKERS_ALT}" style="max-width:100%"></p>'
     return (f"<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Meeting Minutes - {m.title}</title></head>"
             f"<body>\n{body}\n</body></html>\n")
 
 
-def write_docx(m: Minutes, target: Path) -> None:
+SPEAKERS_HEADING = "Speakers"
+SPEAKERS_ALT = "Who spoke when, and talk time per speaker"
+CHART_FILE = "speakers.png"
+
+
+def speaker_chart(segments: Sequence[Segment]) -> bytes | None:
+    """A PNG of who spoke when and each speaker's talk time; None without speakers or without matplotlib."""
+    from hfkit.core import plots
+
+    turns = [(s.speaker, s.start, s.end) for s in segments if s.speaker and s.end > s.start]
+    if not turns or not plots.available():
+        return None
+    return plots.png_bytes(plots.speaker_timeline(turns, "Who spoke when"))
+
+
+def write_docx(m: Minutes, target: Path, chart: bytes | None = None) -> None:
     try:
         import docx
     except ImportError as exc:
@@ -91,6 +113,13 @@ def write_docx(m: Minutes, target: Path) -> None:
             document.add_paragraph(line[2:].replace("**", ""), style="List Bullet")
         elif line.strip():
             document.add_paragraph(line.strip().replace("**", ""))
+    if chart is not None:
+        import io
+
+        from docx.shared import Inches
+
+        document.add_heading(SPEAKERS_HEADING, level=2)
+        document.add_picture(io.BytesIO(chart), width=Inches(6.5))
     with atomic_path(target) as tmp:
         document.save(str(tmp))
 
@@ -98,6 +127,18 @@ def write_docx(m: Minutes, target: Path) -> None:
 def _text_writer(render: Callable[[Minutes], str]) -> Callable[[Minutes, Path], None]:
     return lambda m, target: write_text(target, render(m))
 
+
+def _markdown_with_chart(m: Minutes, target: Path, chart: bytes | None) -> None:
+    link = f"\n## {SPEAKERS_HEADING}\n\n![{SPEAKERS_ALT}]({CHART_FILE})\n" if chart is not None else ""
+    write_text(target, to_markdown(m) + link)
+
+
+# writers that show the speaker chart: markdown links the PNG beside it, HTML and Word embed it
+CHART_WRITERS: dict[str, Callable[[Minutes, Path, bytes | None], None]] = {
+    "md": _markdown_with_chart,
+    "html": lambda m, target, chart: write_text(target, to_html(m, chart)),
+    "docx": write_docx,
+}
 
 WRITERS: dict[str, Callable[[Minutes, Path], None]] = {
     "md": _text_writer(to_markdown),

@@ -37,7 +37,10 @@ def token_html(row: Comparison) -> str:
     )
     rendered = f"<details><summary>Rendered chat template</summary><pre>{html.escape(row.rendered)}</pre></details>" \
         if row.rendered is not None else ""
-    return f"{head}<p><b>{row.count}</b> tokens · vocabulary {row.vocab_size:,}</p>{rendered}<div>{spans}</div>"
+    source = f"<p class='hfkit-template'>Template: {html.escape(row.template)}</p>" if row.template else ""
+    notes = "".join(f"<p class='hfkit-note'>Note: the template {html.escape(note)}.</p>" for note in row.notes)
+    return (f"{head}<p><b>{row.count}</b> tokens · vocabulary {row.vocab_size:,}</p>{source}{notes}{rendered}"
+            f"<div>{spans}</div>")
 
 
 def page_html(rows: list[Comparison]) -> str:
