@@ -16,7 +16,7 @@ def test_writes_records_report_and_no_checkpoint(in_tmp: Path, capsys: pytest.Ca
     assert len(lines) == 25 and json.loads(lines[0])["order_id"] == "ORD-0000001"
     report = json.loads((in_tmp / "orders.report.json").read_text())
     assert report["delivered"] == 25 and report["manifest"]["seed"] == 3
-    assert sorted(p.name for p in in_tmp.iterdir()) == ["orders.jsonl", "orders.report.json"]
+    assert sorted(p.name for p in in_tmp.iterdir()) == ["orders.jsonl", "orders.report.html", "orders.report.json"]
     assert "25/25 records" in capsys.readouterr().err
 
 

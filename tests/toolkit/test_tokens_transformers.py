@@ -91,6 +91,7 @@ def test_compare_messages_side_by_side_says_what_each_template_does(
     assert gemma.notes and gemma.notes[0].startswith("refuses the system role")
     assert "<start_of_turn>user\nAnswer in one word.\n\nWhat is a token?" in (gemma.rendered or "")
     assert all(rows[r].count > 10 for r in refs if r != refs[3])
-    assert main(["tokens", "compare", ",".join(refs), "--messages", json.dumps(messages)]) == 0
-    shown = capsys.readouterr().out
-    assert "drops the system message" in shown and "refuses the system role" in shown and "no chat template" in shown
+    assert main(["tokens", "compare", ",".join(refs), "--messages", json.dumps(messages), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert [row["notes"][:1] for row in shown][1:3] == [["drops the system message"], []]
+    assert shown[4]["notes"][0].startswith("refuses the system role") and "no chat template" in shown[3]["error"]

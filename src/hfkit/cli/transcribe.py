@@ -18,13 +18,16 @@ from hfkit.scale.batch import TranscribeSettings
 from hfkit.speech import get_transcriber
 from hfkit.speech.writers import parse_formats, timestamp, write_outputs
 
+DEFAULT_FORMATS = ["txt", "srt"]  # like whisper, which writes its formats without being asked
+
 
 def transcribe_command(
     inputs: Annotated[list[Path], typer.Argument(help="Audio/video files or directories.", show_default=False)],
     model: Annotated[str | None, typer.Option(
         "--model", "-m", help="Model: whisper-tiny.en, whisper-base, a path, hub id or openai:<model>.")] = None,
     language: Annotated[str | None, typer.Option(help="Spoken language code (default: detect).")] = None,
-    formats: Annotated[str, typer.Option("--format", "-f", help="Files to write: txt,srt,vtt,json, or all.")] = "txt,srt",
+    formats: Annotated[str, typer.Option("--format", "-f", show_default=False, help=(
+        "Files to write: txt,srt,vtt,json, or all (default: txt,srt; all four for several recordings)."))] = "",
     output: Annotated[Path | None, typer.Option(
         "--output-dir", "-o", help="Where --format files go (default: here); with several recordings or --ray, one "
         "folder per recording plus manifest.jsonl.", show_default=False)] = None,
@@ -45,16 +48,17 @@ def transcribe_command(
     """Transcribe speech with timestamps; segments stream as they are decoded. Writes txt and srt by default."""
     if threads is not None:
         os.environ["HFKIT_THREADS"] = str(threads)
-    formats, output = whisper_format or formats, whisper_dir or output  # whisper's spellings
-    wanted = parse_formats("txt,srt,vtt,json" if formats.strip().lower() == "all" else formats)
+    formats, output = (whisper_format or formats).strip(), whisper_dir or output  # whisper's spellings too
+    chosen = parse_formats("txt,srt,vtt,json" if formats.lower() == "all" else formats) if formats else []
     scale = scale_options(ray, ray_address, ray_workers)
     if is_batch(inputs, output, scale):
         assert output is not None
         settings = TranscribeSettings(model=model, device=device, base_url=base_url, language=language, vad=vad,
-                                      beam_size=beam_size, batch_size=batch_size, formats=wanted)
+                                      beam_size=beam_size, batch_size=batch_size, **({"formats": chosen} if chosen else {}))
         run_recordings("transcribe", inputs, output, settings, scale)
         return
     output = output or Path(".")
+    wanted = chosen or DEFAULT_FORMATS
     files = expand_inputs(inputs)
     reports: list[dict[str, object]] = []
     output_dir(output)

@@ -16,12 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from hfkit.backends.base import ChatModel, load_chat_model
 from hfkit.core.atomic import write_text
 from hfkit.core.errors import GenerationError, InputError
+from hfkit.core.plots import available as plots_available
 from hfkit.synth import formats
 from hfkit.synth.checkpoint import Checkpoint, checkpoint_path
 from hfkit.synth.engine import Engine, EngineSettings, Produce, State
 from hfkit.synth.fields import compile_plan
 from hfkit.synth.formats import format_of
-from hfkit.synth.report import build_report, versions
+from hfkit.synth.report import build_report, report_html, versions
 from hfkit.synth.schema import spec_hash
 from hfkit.synth.sources import Spec, resolve_spec
 
@@ -74,13 +75,18 @@ class SynthResult:
         return formats.dumps(self.records, self.schema, fmt, self.nested, self.csv_escape)
 
     def write(self, path: Path, fmt: str | None = None) -> list[Path]:
-        """Write the records (format from ``fmt`` or the suffix) and ``<name>.report.json``; return both paths."""
+        """Write the records (format from ``fmt`` or the suffix), ``<name>.report.json`` and, with matplotlib,
+        ``<name>.report.html`` (tables and per-field charts); return their paths."""
         path = Path(path)
         fmt = fmt or format_of(path)
         formats.write(path, self.records, self.schema, fmt, self.nested, self.csv_escape)
         report = report_path(path)
         write_text(report, json.dumps(self.report, indent=2, ensure_ascii=False, default=str) + "\n")
         self.paths = [path, report]
+        if plots_available():  # the same report as tables and one chart per field
+            page = report.with_suffix(".html")
+            write_text(page, report_html(self.report, self.records))
+            self.paths.append(page)
         return self.paths
 
 
