@@ -280,7 +280,9 @@ def baseline_ok(path: Path, n: int) -> bool | None:
     signal.alarm(20)
     try:
         collect()
-    except BaseException:  # any failure or timeout of the baseline counts as no
+    except (AttributeError, ImportError):  # hypothesis-jsonschema built for another hypothesis: no baseline
+        return None
+    except BaseException:  # any other failure or timeout of the baseline counts as no
         return False
     finally:
         signal.alarm(0)
@@ -332,7 +334,7 @@ def coverage(args: argparse.Namespace) -> None:
              f"- Shared SchemaStore schemas (../shared, 40 real schemas): **{ours}/{len(rows)}** gave exactly "
              f"{args.coverage_records} records valid under the schema's declared draft (jsonschema, formats checked)."
              + (f" hypothesis-jsonschema, same schemas: {sum(base)}/{len(base)} gave examples." if base else
-                " hypothesis-jsonschema not installed: no baseline this run."),
+                " hypothesis-jsonschema not installed or not compatible with the installed hypothesis: no baseline."),
              f"- Shared descriptions: **{hits}/{total}** turned into schemas with every expected field (`--llm none`).",
              f"- {speed['n']:,} sampled customers: {speed['per_s']:,.0f} records/s ({speed['seconds']:.1f} s), "
              f"peak memory {speed['peak_mb']:.0f} MB (process max RSS; targets >= 1,000 records/s, <= 500 MB).", "",
