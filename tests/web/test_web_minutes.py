@@ -29,8 +29,8 @@ def test_pasted_transcript_gives_cited_minutes_and_every_download(client: Any, w
     assert kinds["decision"][0] == "00:01" and "ship the new app on Friday" in kinds["decision"][2]
     assert [row[2] for row in transcript["data"]] == ["Alice", "Bob", "Alice"]
     assert names["data"] == [["Alice", "Alice"], ["Bob", "Bob"]]
-    assert sorted(Path(f).name for f in files) == ["minutes.docx", "minutes.json", "minutes.md", "transcript.json",
-                                                   "transcript.srt", "transcript.vtt"]
+    assert sorted(Path(f).name for f in files) == ["minutes.docx", "minutes.json", "minutes.md", "speakers.png",
+                                                   "transcript.json", "transcript.srt", "transcript.vtt"]
     data = json.loads(Path(next(f for f in files if f.endswith("minutes.json"))).read_text())
     assert data["action_items"][0]["owner"] == "Bob"
     assert list((web_app.workspace / "jobs").rglob("minutes.docx"))

@@ -172,7 +172,7 @@ def build(context: WebContext) -> None:
                 names = gr.Dataframe(headers=["label", "name"], label="Speakers", interactive=True,
                                      elem_id="minutes-names")
                 apply = gr.Button("Apply names")
-            files = gr.File(label="Downloads (md, json, docx, srt, vtt)", file_count="multiple", interactive=False,
+            files = gr.File(label="Downloads (md, json, docx, srt, vtt; speakers.png)", file_count="multiple", interactive=False,
                             elem_id="minutes-files")
     form = [title, date, engine, llm, diarize, speakers]
     shown = [status, rendered, cited, transcript, names, files, result]
