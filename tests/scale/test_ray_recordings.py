@@ -26,23 +26,27 @@ def _manifest(out: Path) -> list[dict[str, object]]:
 
 def _host_workers() -> list[int]:
     """Pids of the pool's worker processes on this test's cluster (descendants of this process: never another's)."""
-    import psutil
-
     found = []
-    for proc in psutil.process_iter(["pid", "cmdline", "ppid"]):
-        cmdline = " ".join(proc.info["cmdline"] or [])
-        if cmdline.startswith("ray::_Host") and _has_ancestor(proc, os.getpid()):
-            found.append(proc.info["pid"])
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if cmdline.startswith("ray::_Host") and _descends_from(int(entry.name), os.getpid()):
+                found.append(int(entry.name))
     return found
 
 
-def _has_ancestor(proc: object, pid: int) -> bool:
-    import psutil
-
-    try:
-        return any(parent.pid == pid for parent in proc.parents())  # type: ignore[attr-defined]
-    except psutil.Error:
-        return False
+def _descends_from(pid: int, ancestor: int) -> bool:
+    while pid > 1:
+        try:
+            pid = int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            return False
+        if pid == ancestor:
+            return True
+    return False
 
 
 def _kill_a_worker_once_one_is_done(out: Path, killed: list[int], stop: threading.Event) -> None:
