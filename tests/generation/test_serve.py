@@ -84,11 +84,12 @@ def test_hfkit_openai_transcriber_against_the_server(openai_server: str, shared_
     assert segments[0].words
 
 
-def test_cli_transcribe_through_openai_backend(openai_server: str, shared_testdata: Path,
+def test_cli_transcribe_through_openai_backend(openai_server: str, shared_testdata: Path, tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     rc = run_cli(["transcribe", str(shared_testdata / "audio" / "jfk.wav"), "--model", "openai:whisper-tiny.en",
-                  "--base-url", openai_server])
+                  "--base-url", openai_server, "-o", str(tmp_path)])  # txt and srt by default, into tmp_path
     assert rc == 0 and "fellow Americans" in capsys.readouterr().out
+    assert "fellow Americans" in (tmp_path / "jfk.txt").read_text()
 
 
 def test_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
