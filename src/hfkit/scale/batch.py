@@ -149,7 +149,7 @@ def expand(inputs: Sequence[Path], suffixes: frozenset[str] = AUDIO_SUFFIXES) ->
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
             if not found:
-                raise InputError(f"Directory '{path}' contains no recordings.", "Pass a folder with audio or video files.")
+                raise InputError(f"Directory '{path}' contains no audio or video files.", "Pass a folder with recordings in it.")
             files.extend(found)
         elif path.exists():
             files.append(path)
