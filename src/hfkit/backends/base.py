@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hfkit.core import audio as audio_io
 from hfkit.core import hallucination
@@ -20,6 +20,7 @@ from hfkit.core.audio import SAMPLE_RATE
 from hfkit.core.errors import InputError, UnsupportedModelError
 from hfkit.core.registry import ResolvedModel, resolve
 from hfkit.core.types import ChatRequest, GenerationOptions, Segment, TranscriptionInfo, Usage
+from hfkit.core.validation import check_language
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -37,17 +38,22 @@ class TranscribeOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     language: str | None = None
-    task: str = "transcribe"
+    task: str = Field(default="transcribe", pattern="^(transcribe|translate)$")
     vad: bool = True
     word_timestamps: bool = True
-    beam_size: int = 5
-    batch_size: int = 0
+    beam_size: int = Field(default=5, ge=1, le=20)
+    batch_size: int = Field(default=0, ge=0, le=256)
     initial_prompt: str | None = None
     hotwords: str | None = None
-    temperature: float = 0.0
+    temperature: float = Field(default=0.0, ge=0.0, le=1.0)
     drop_hallucinations: bool = Field(default=True, description="drop words whisper made up on noise or silence")
     window_seconds: float = Field(default=WINDOW_SECONDS, ge=20.0, le=3600.0,
                                   description="long recordings are decoded in windows of about this length")
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        return check_language(value)
 
 
 class Transcription:

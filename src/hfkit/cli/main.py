@@ -13,7 +13,7 @@ import typer
 
 from hfkit.cli.examples import add_examples
 from hfkit.core.config import debug_enabled
-from hfkit.core.errors import HfkitError
+from hfkit.core.errors import HfkitError, invalid_value
 from hfkit.core.privacy import no_telemetry
 
 COMMAND_MODULES = ("transcribe", "generate", "models", "serve", "minutes", "synth", "toolkit", "web")
@@ -66,9 +66,18 @@ def report(exc: BaseException) -> int:
     if isinstance(exc, KeyboardInterrupt):
         click.secho("Interrupted; partial output was removed.", err=True, fg="yellow")
         return 130
+    if _is_validation_error(exc):
+        return report(invalid_value(exc))  # type: ignore[arg-type]
     click.secho(f"Error: unexpected {type(exc).__name__}: {exc}. Run again with HFKIT_DEBUG=1 and report it.",
                 err=True, fg="red")
     return 1
+
+
+def _is_validation_error(exc: BaseException) -> bool:
+    """A pydantic ValidationError from an options model: the user's value broke one of its rules."""
+    from pydantic import ValidationError
+
+    return isinstance(exc, ValidationError)
 
 
 def main(argv: list[str] | None = None) -> int:

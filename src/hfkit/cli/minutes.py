@@ -12,7 +12,8 @@ from hfkit.cli.common import console, output_dir, progress, stdout
 from hfkit.cli.recordings import RayAddress, RayFlag, RayWorkers, is_batch, run_recordings, scale_options
 from hfkit.core.audio import check_file
 from hfkit.core.errors import InputError
-from hfkit.minutes.api import STAGES, minutes
+from hfkit.core.paths import check_new_outputs, check_output_dir
+from hfkit.minutes.api import STAGES, minutes, minutes_outputs
 from hfkit.minutes.engines import ENGINES
 from hfkit.minutes.model import MinutesOptions
 from hfkit.minutes.render import parse_formats
@@ -79,6 +80,8 @@ def minutes_command(
     ray: RayFlag = False,
     ray_address: RayAddress = None,
     ray_workers: RayWorkers = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace minutes and transcripts already in the output folder.")]
+    = False,
 ) -> None:
     """Make meeting minutes: summary, key points, decisions and action items, each citing the words said."""
     wanted = parse_formats(formats)
@@ -98,8 +101,11 @@ def minutes_command(
         run_recordings("minutes", inputs, output, settings, scale)
         return
     files = [check_file(path) for path in inputs]
-    for path in files:
-        target = output or Path(f"{path.stem}-minutes")
+    targets = [_target(path, output, len(files)) for path in files]
+    for target in targets:
+        check_output_dir(target)
+        check_new_outputs(minutes_outputs(target, wanted), overwrite)
+    for path, target in zip(files, targets, strict=True):
         report = StageProgress()
         try:
             result = minutes(path, options=options, on_progress=report)
@@ -113,6 +119,12 @@ def minutes_command(
             console.print(f"[yellow]No speech found in {path}.[/yellow]")
         if not quiet:
             stdout.print(result.to_markdown(), markup=False)
+
+
+def _target(path: Path, output: Path | None, count: int) -> Path:
+    if output is None:
+        return Path(f"{path.stem}-minutes")
+    return output / path.stem if count > 1 else output
 
 
 def register(app: typer.Typer) -> None:

@@ -88,10 +88,12 @@ def pull_command(reference: Annotated[str, typer.Argument(help="Embedded name or
     if entry is not None:
         _pull_embedded(entry)
         return
-    if "/" not in reference or Path(reference).exists():
-        model = resolve(reference)  # raises the closest-name error for an unknown name
-        raise InputError(f"'{reference}' is a local model already; there is nothing to pull.", f"Use it as {model.path}.")
-    path = hub.fetch(reference, progress=True)
+    if Path(reference).exists():
+        raise InputError(f"'{reference}' is a local path; there is nothing to pull.", "Pass a hub id (org/name) or an "
+                         "embedded model name.")
+    if "/" not in reference:
+        resolve(reference)  # raises the closest-name error for an unknown name
+    path = hub.fetch(hub.check_hub_id(reference), progress=True)
     console.print(f"{reference} is in the cache at {path}")
 
 

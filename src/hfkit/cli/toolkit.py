@@ -14,6 +14,7 @@ from rich.text import Text
 
 from hfkit.cli.common import console, emit, progress, stdout
 from hfkit.core.errors import InputError
+from hfkit.core.paths import read_stdin
 
 Device = Annotated[str, typer.Option(help="auto, cpu or cuda.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
@@ -26,9 +27,9 @@ def _dump(data: Any) -> None:
 
 
 def _check_device(device: str) -> str:
-    if device not in ("auto", "cpu", "cuda"):
-        raise InputError(f"Unknown device '{device}'.", "Use --device auto, cpu or cuda.")
-    return device
+    from hfkit.core.validation import check_device
+
+    return check_device(device)
 
 
 # ---------------------------------------------------------------- pipeline
@@ -126,7 +127,7 @@ def pipeline_command(
     from hfkit.toolkit.pipelines import pipeline, save_output
 
     if text == "-":
-        text = typer.get_text_stream("stdin").read()
+        text = read_stdin()
     written = _output_file(task, output)
     options: dict[str, Any] = {"device": _check_device(device), "max_tokens": max_tokens, "src": src, "tgt": tgt,
                                "do_sample": sample, "temperature": temperature, "context": _text_or_file(context),
@@ -186,7 +187,7 @@ def _ids(values: list[str]) -> list[int]:
 
 
 def _stdin_or(text: str) -> str:
-    return typer.get_text_stream("stdin").read() if text == "-" else text
+    return read_stdin() if text == "-" else text
 
 
 @tokens_app.command("encode")
@@ -384,6 +385,7 @@ def quantize_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="Output .gguf file or directory.")],
     device: Device = "auto",
     chart: Annotated[Path | None, typer.Option(help="Also draw the file size before and after (PNG, GGUF only).")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing output .gguf file.")] = False,
 ) -> None:
     """Re-quantize a GGUF file, or save a bitsandbytes-quantized transformers model."""
     from hfkit.core.registry import embedded, resolve
@@ -395,7 +397,7 @@ def quantize_command(
         with progress("tensors") as bar:
             job = bar.add_task("Quantizing", total=0)
             report = requantize_gguf(source, output, qtype, lambda done, total: bar.update(job, completed=done,
-                                                                                            total=total))
+                                                                                            total=total), overwrite)
         console.print(f"Wrote {report.output}: {report.qtype}, {report.output_bytes / 1e6:.1f} MB "
                       f"(was {report.source_bytes / 1e6:.1f} MB), {report.kept} small tensors kept in F32")
         if chart is not None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from hfkit.backends.base import TranscribeOptions
-from hfkit.cli.common import console, emit, output_dir, progress
+from hfkit.cli.common import console, emit, progress
 from hfkit.cli.recordings import RayAddress, RayFlag, RayWorkers, is_batch, run_recordings, scale_options
 from hfkit.core.audio import expand_inputs
+from hfkit.core.paths import check_new_outputs, check_output_dir, created_dir
 from hfkit.core.types import Segment
+from hfkit.core.validation import check_device
 from hfkit.scale.batch import TranscribeSettings
 from hfkit.speech import get_transcriber
 from hfkit.speech.writers import parse_formats, timestamp, write_outputs
@@ -44,6 +46,7 @@ def transcribe_command(
     ray: RayFlag = False,
     ray_address: RayAddress = None,
     ray_workers: RayWorkers = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace existing --format files.")] = False,
 ) -> None:
     """Transcribe speech with timestamps; segments stream as they are decoded. Writes txt and srt by default."""
     if threads is not None:
@@ -60,28 +63,36 @@ def transcribe_command(
     output = output or Path(".")
     wanted = chosen or DEFAULT_FORMATS
     files = expand_inputs(inputs)
-    reports: list[dict[str, object]] = []
-    output_dir(output)
     options = TranscribeOptions(language=language, vad=vad, beam_size=beam_size, batch_size=batch_size)
-    transcriber = get_transcriber(model, device, base_url, language)
-    for path in files:
-        result = transcriber.transcribe(path, options)
-        if len(files) > 1:
-            console.print(f"[bold]{path}[/bold] ({result.info.language}, {result.info.duration:.1f} s)")
-        segments = _collect(result.segments, result.info.duration, quiet or as_json)
-        for warning in result.warnings:
-            console.print(f"[yellow]{warning}[/yellow]")
-        if not segments:
-            console.print(f"[yellow]No speech found in {path}.[/yellow]")
-        written = write_outputs(result.info, segments, wanted, output, path.stem)
-        for target in written:
-            console.print(f"wrote {target}")
-        reports.append({"input": str(path), "language": result.info.language, "duration": result.info.duration,
-                        "text": " ".join(s.text.strip() for s in segments).strip(), "files": [str(t) for t in written],
-                        "segments": [{"start": s.start, "end": s.end, "text": s.text.strip(), "speaker": s.speaker}
-                                     for s in segments]})
+    check_device(device)
+    check_output_dir(output)
+    check_new_outputs([output / f"{path.stem}.{fmt}" for path in files for fmt in wanted], overwrite)
+    reports: list[dict[str, object]] = []
+    with created_dir(output):
+        transcriber = get_transcriber(model, device, base_url, language)
+        for path in files:
+            reports.append(_transcribe_one(transcriber, path, options, wanted, output, quiet or as_json, len(files) > 1))
     if as_json:
         emit(json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False, indent=2))
+
+
+def _transcribe_one(transcriber: Any, path: Path, options: TranscribeOptions, wanted: list[str], output: Path,
+                    quiet: bool, several: bool) -> dict[str, object]:
+    result = transcriber.transcribe(path, options)
+    if several:
+        console.print(f"[bold]{path}[/bold] ({result.info.language}, {result.info.duration:.1f} s)")
+    segments = _collect(result.segments, result.info.duration, quiet)
+    for warning in result.warnings:
+        console.print(f"[yellow]{warning}[/yellow]")
+    if not segments:
+        console.print(f"[yellow]No speech found in {path}.[/yellow]")
+    written = write_outputs(result.info, segments, wanted, output, path.stem)
+    for target in written:
+        console.print(f"wrote {target}")
+    return {"input": str(path), "language": result.info.language, "duration": result.info.duration,
+            "text": " ".join(s.text.strip() for s in segments).strip(), "files": [str(t) for t in written],
+            "segments": [{"start": s.start, "end": s.end, "text": s.text.strip(), "speaker": s.speaker}
+                         for s in segments]}
 
 
 def _collect(segments: object, duration: float, quiet: bool) -> list[Segment]:

@@ -24,7 +24,7 @@ def check_file(path: Path) -> Path:
     if path.is_dir():
         raise InputError(f"'{path}' is a directory, not a file.", "Pass the audio files inside it.")
     if path.stat().st_size == 0:
-        raise AudioError(f"File '{path}' is empty.", "Pass a recording that contains audio.")
+        raise AudioError(f"File '{path}' is empty (0 bytes).", "Pass a recording with audio or a transcript with text.")
     return path
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import platformdirs
@@ -12,7 +13,17 @@ def cache_dir() -> Path:
     """Where hfkit keeps assembled models and other derived files."""
     env = os.environ.get("HFKIT_CACHE")
     path = Path(env) if env else Path(platformdirs.user_cache_dir("hfkit"))
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path, prefix=".hfkit-probe-"):
+            writable = True
+    except OSError:
+        writable = False
+    if not writable:
+        from hfkit.core.errors import InputError
+
+        raise InputError(f"hfkit's cache folder '{path}' cannot be written.",
+                         "Set HFKIT_CACHE to a writable folder, or fix its permissions.")
     return path
 
 
@@ -39,15 +50,18 @@ def hub_offline() -> bool:
 
 def resolve_device(device: str) -> str:
     """Turn 'auto' into 'cuda' when a CUDA device is visible to CTranslate2, else 'cpu'."""
-    if device not in ("auto", "cpu", "cuda"):
-        from hfkit.core.errors import InputError
+    from hfkit.core.validation import check_device
 
-        raise InputError(f"Unknown device '{device}'.", "Use --device auto, cpu or cuda.")
-    if device != "auto":
+    if check_device(device) != "auto":
         return device
+    return "cuda" if cuda_available() else "cpu"
+
+
+def cuda_available() -> bool:
+    """True when CTranslate2 (or, without it, torch) sees a CUDA device; never imports torch when CTranslate2 answers."""
     try:
         import ctranslate2
 
-        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+        return bool(ctranslate2.get_cuda_device_count() > 0)
     except Exception:
-        return "cpu"
+        return False

@@ -71,3 +71,15 @@ def missing_extra(module: str, extra: str) -> MissingDependencyError:
         f"This feature needs the '{module}' package, which is not installed.",
         f"Install it with: pip install 'hfkit[{extra}]'",
     )
+
+
+def invalid_value(exc: Exception) -> InputError:
+    """One sentence for a pydantic ``ValidationError`` of an options model: the first field, its rule, the value."""
+    errors = getattr(exc, "errors", None)
+    first = errors()[0] if callable(errors) and errors() else {}
+    field = ".".join(str(part) for part in first.get("loc", ())) or "a value"
+    option = "--" + field.replace("_", "-")
+    got = first.get("input")
+    shown = f" (got {got!r})" if isinstance(got, int | float | str) and len(repr(got)) < 60 else ""
+    message = str(first.get("msg", exc)).removeprefix("Value error, ").rstrip(".")
+    return InputError(f"Invalid {field}{shown}: {message}.", f"Check {option} (see --help).")

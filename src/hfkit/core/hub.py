@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from pathlib import Path
 
 from hfkit.core.config import hub_offline
-from hfkit.core.errors import HubUnavailableError, ModelNotFoundError
+from hfkit.core.errors import HubUnavailableError, InputError, ModelNotFoundError
 
 
 def hub_cache_dir() -> Path:
@@ -19,6 +20,16 @@ def hub_cache_dir() -> Path:
     from huggingface_hub import constants
 
     return Path(constants.HF_HUB_CACHE)
+
+
+HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}(:[A-Za-z0-9_.-]+)?$")
+
+
+def check_hub_id(reference: str) -> str:
+    """``reference`` when it has the shape of a hub id (org/name[:QUANT], no '..'); otherwise one sentence."""
+    if not HUB_ID.match(reference) or ".." in reference:
+        raise InputError(f"'{reference}' is not a hub model id.", "Pass org/name (optionally :QUANT) or an embedded name.")
+    return reference
 
 
 def split_reference(reference: str) -> tuple[str, str | None]:

@@ -3,9 +3,9 @@ sentence naming the path and the fix, never an OSError from deep inside a job.""
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,8 +89,12 @@ def _check_writable_folder(folder: Path, option: str) -> None:
         existing = existing.parent
     if not existing.is_dir():
         raise InputError(f"Output folder '{folder}' cannot be made: '{existing}' is a file.", f"Choose another {option}.")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise InputError(f"Output folder '{existing}' is not writable.", f"Choose another {option} or fix its permissions.")
+    try:  # a real probe: permission bits say nothing for root or on a read-only file system
+        with tempfile.TemporaryFile(dir=existing, prefix=".hfkit-probe-"):
+            pass
+    except OSError as exc:
+        raise InputError(f"Output folder '{existing}' is not writable ({exc.strerror}).",
+                         f"Choose another {option} or fix its permissions.") from exc
 
 
 @contextmanager

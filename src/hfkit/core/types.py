@@ -75,7 +75,7 @@ class GenerationOptions(BaseModel):
     max_tokens: int = Field(default=512, ge=1, le=MAX_TOKENS)
     temperature: float = Field(default=0.7, ge=0.0, le=2.0)
     top_p: float = Field(default=0.95, gt=0.0, le=1.0)
-    seed: int | None = None
+    seed: int | None = Field(default=None, ge=-(2**63), le=2**63 - 1)
     json_schema: dict[str, Any] | None = None
     stop: list[str] = Field(default_factory=list)
 

@@ -63,6 +63,13 @@ class MinutesResult:
         return written + write_outputs(self.info, self.segments, transcript_formats, output_dir, "transcript")
 
 
+def minutes_outputs(output_dir: Path, formats: Sequence[str] = ("md", "json"),
+                    transcript_formats: Sequence[str] = TRANSCRIPT_FORMATS) -> list[Path]:
+    """The files :meth:`MinutesResult.write` makes in ``output_dir`` for these formats."""
+    return [output_dir / f"minutes.{fmt}" for fmt in formats] + [output_dir / f"transcript.{fmt}"
+                                                                   for fmt in transcript_formats]
+
+
 def _quiet(stage: str, done: float, total: float) -> None:
     """The default progress callback: report nothing."""
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from hfkit.core.errors import InputError
+from hfkit.core.validation import check_device, check_language, check_range
 
 Engine = Literal["grounded", "llm"]
 
@@ -91,7 +94,7 @@ class MinutesOptions(BaseModel):
     engine: Engine = "grounded"
     llm: str | None = Field(default=None, description="chat model for the llm engine (registry name, path, openai:)")
     base_url: str | None = None
-    context_size: int | None = Field(default=None, ge=256)
+    context_size: int | None = Field(default=None, ge=256, le=1_048_576)
     title: str | None = None
     date: str | None = Field(default=None, description="meeting date, YYYY-MM-DD; due dates are resolved against it")
     language: str | None = None
@@ -109,3 +112,22 @@ class MinutesOptions(BaseModel):
     resume: bool = Field(default=True, description="continue an interrupted transcription of the same recording")
     summary_sentences: int = Field(default=0, ge=0, le=50, description="0 picks a length from the meeting's size")
     seed: int = 0
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        return check_language(value)
+
+    @field_validator("device")
+    @classmethod
+    def _present_device(cls, value: str) -> str:
+        return check_device(value)
+
+    @model_validator(mode="after")
+    def _speaker_bounds(self) -> MinutesOptions:
+        check_range("speakers", self.min_speakers, self.max_speakers)
+        low, high, count = self.min_speakers or 1, self.max_speakers or 32, self.num_speakers
+        if count is not None and not low <= count <= high:
+            raise InputError(f"--speakers {count} is outside --min-speakers {low} to --max-speakers {high}.",
+                             "Pass --speakers alone, or bounds that include it.")
+        return self

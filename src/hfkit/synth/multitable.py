@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from hfkit.core.errors import GenerationError, InputError, SchemaError, missing_extra
+from hfkit.core.errors import GenerationError, SchemaError
 from hfkit.synth.api import SynthOptions, SynthResult, check_output, synth
 from hfkit.synth.formats import check_format, suffix_of
 from hfkit.synth.quality import distribution
@@ -63,18 +63,13 @@ def is_tables_file(path: Path) -> bool:
 
 
 def load_tables(path: Path) -> TablesSpec:
-    """Read and check a multi-table spec file."""
-    if not path.is_file():
-        raise InputError(f"Spec file '{path}' does not exist.", "Check the path.")
+    """Read and check a multi-table spec file (YAML through a safe loader with alias and size limits)."""
+    from hfkit.core.paths import read_text
+    from hfkit.core.yaml_safe import load_yaml
+
+    data = load_yaml(read_text(path, "Spec file"), f"Spec file '{path}'")
     try:
-        import yaml
-    except ImportError as exc:
-        raise missing_extra("pyyaml", "synth") from exc
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
         return TablesSpec.model_validate(data)
-    except yaml.YAMLError as exc:
-        raise SchemaError(f"Spec file '{path}' is not valid YAML/JSON ({exc}).", "Fix the syntax.") from exc
     except ValueError as exc:
         first = str(exc).splitlines()[1:3]
         raise SchemaError(f"Spec file '{path}' is not a valid tables spec ({' '.join(first)}).",

@@ -62,6 +62,9 @@ def resolve_spec(source: str | dict[str, Any] | type | Spec, proposer: ChatModel
     if not text:
         raise InputError("The description is empty.", "Say what data you want, e.g. 'customer profiles for a bike shop'.")
     path = Path(text)
+    if trusted and path.is_dir():
+        raise InputError(f"'{text}' is a directory, but synth needs one source.",
+                         "Pass a template name, a JSON Schema file, module:Class or a description in quotes.")
     if trusted and is_table_file(path):
         return sample_spec(path)
     if trusted and (path.suffix.lower() == ".json" or path.is_file()):
@@ -103,12 +106,11 @@ def from_description(description: str) -> Spec:
 
 
 def _read_schema(path: Path) -> Any:
-    if not path.is_file():
-        raise InputError(f"Schema file '{path}' does not exist.", "Check the path.")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SchemaError(f"Schema file '{path}' is not valid JSON ({exc}).", "Fix the JSON syntax.") from exc
+    """The JSON in a schema file, read as UTF-8; missing, not UTF-8 or not JSON is one sentence."""
+    from hfkit.core.paths import read_text
+    from hfkit.generation.structured import parse_json
+
+    return parse_json(read_text(path, "Schema file"), f"Schema file '{path}'")
 
 
 def _stem(path: Path) -> str:

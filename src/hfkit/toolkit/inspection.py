@@ -83,6 +83,19 @@ def _short(value: Any) -> Any:
     return value if len(text) <= 80 else text[:77] + "..."
 
 
+def _read_config(path: Path) -> dict[str, Any]:
+    """config.json as a dict; unreadable, not JSON or not an object is one sentence."""
+    from hfkit.core.paths import read_text
+
+    try:
+        config = json.loads(read_text(path, "Model config"))
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise InputError(f"Model config '{path}' is not valid JSON ({exc}).", "Fix or replace the config.json.") from exc
+    if not isinstance(config, dict):
+        raise InputError(f"Model config '{path}' is not a JSON object.", "Fix or replace the config.json.")
+    return config
+
+
 def inspect_transformers(directory: Path, name: str, tree_depth: int = 3) -> ModelReport:
     """Architecture facts from config.json and the module tree built on the meta device (no weights read)."""
     import torch
@@ -90,7 +103,7 @@ def inspect_transformers(directory: Path, name: str, tree_depth: int = 3) -> Mod
 
     from hfkit.backends.transformers import _from_config, _groups
 
-    config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+    config = _read_config(directory / "config.json")
     facts = {k: next((config[n] for n in names if n in config), None) for k, names in CONFIG_FIELDS.items()}
     facts["dtype"] = config.get("dtype") or config.get("torch_dtype")
     facts["quantization"] = (config.get("quantization_config") or {}).get("quant_method")

@@ -57,6 +57,20 @@ class PipelineOptions(BaseModel):
     def _split_labels(cls, value: Any) -> Any:
         return [part.strip() for part in value.split(",")] if isinstance(value, str) else value
 
+    @field_validator("output")
+    @classmethod
+    def _writable_output(cls, value: Path | None) -> Path | None:
+        from hfkit.core.paths import check_output_file
+
+        return None if value is None else check_output_file(value)
+
+    @field_validator("device")
+    @classmethod
+    def _present_device(cls, value: str) -> str:
+        from hfkit.core.validation import check_device
+
+        return check_device(value)
+
     def sampling_temperature(self) -> float:
         """The temperature generation runs at: 0 (greedy) unless ``do_sample``."""
         return self.temperature if self.do_sample else 0.0

@@ -49,17 +49,20 @@ def check_gguf_type(qtype: str) -> str:
 
 
 def requantize_gguf(source: Path, output: Path, qtype: str,
-                    on_tensor: Callable[[int, int], None] | None = None) -> QuantizeReport:
-    """Write ``source`` re-quantized to ``qtype`` at ``output`` (atomically); norms and odd shapes stay as they are."""
+                    on_tensor: Callable[[int, int], None] | None = None, overwrite: bool = False) -> QuantizeReport:
+    """Write ``source`` re-quantized to ``qtype`` at ``output`` (atomically); norms and odd shapes stay as they are.
+    An existing ``output`` is replaced only with ``overwrite``."""
     import gguf
 
     from hfkit.core.atomic import atomic_path
+    from hfkit.core.paths import check_output_file
 
     name = check_gguf_type(qtype)
     if source.suffix != ".gguf" or not source.is_file():
         raise InputError(f"'{source}' is not a GGUF file.", "Pass a .gguf model file.")
     if output.resolve() == source.resolve():
         raise InputError("The output would overwrite the source file.", "Pass another --output path.")
+    check_output_file(output, overwrite)
     target = gguf.GGMLQuantizationType[name]
     from hfkit.core.gguf import reader as gguf_reader
 
@@ -126,8 +129,11 @@ def save_bitsandbytes(source: str, output: Path, quantization: str = "int8", dev
     import shutil
     import tempfile
 
+    from hfkit.core.paths import check_output_dir
+
     if output.exists():
         raise InputError(f"'{output}' already exists.", "Pass a new --output directory.")
+    check_output_dir(output, "--output")
     model, tokenizer = _load_quantized(source, quantization, device)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))

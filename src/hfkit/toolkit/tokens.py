@@ -254,10 +254,21 @@ def special_tokens(tokenizer: Any) -> dict[str, tuple[str, int]]:
     return found
 
 
+def _file_or_text(source: str | Path, what: str) -> str:
+    """The UTF-8 text of ``source`` when it names a file (or looks like a file name), else ``source`` itself."""
+    from hfkit.core.paths import read_text
+
+    value = str(source)
+    looks_like_file = isinstance(source, Path) or (not value.lstrip().startswith(("[", "{", "<", "{%", "{{"))
+                                                   and "\n" not in value and value.endswith((".json", ".jinja", ".j2", ".txt")))
+    if Path(value).is_file() or looks_like_file:
+        return read_text(Path(value), what)
+    return value
+
+
 def load_messages(source: str | Path) -> list[dict[str, Any]]:
     """Chat messages from a JSON file or JSON text (see :func:`parse_messages`); for trusted callers (the CLI)."""
-    text = Path(source).read_text(encoding="utf-8") if _is_file(source) else str(source)
-    return parse_messages(text)
+    return parse_messages(_file_or_text(source, "Messages file"))
 
 
 def parse_messages(text: str) -> list[dict[str, Any]]:
@@ -390,6 +401,8 @@ def compare(references: list[str], text: str | None = None, messages: list[dict[
             add_generation_prompt: bool = True, templates: Path | None = None) -> list[Comparison]:
     """Run the same text (or the rendered chat ``messages``) through several tokenizers. With messages, each row
     says where its template comes from and whether the template dropped or refused a role."""
+    if not references:
+        raise InputError("No tokenizers were given to compare.", "Pass names separated by commas, e.g. 'smollm2,gemma3-270m'.")
     if (text is None) == (messages is None):
         raise InputError("Compare needs either a text or messages, not both.", "Pass TEXT or --messages FILE.")
     rows = []
