@@ -136,7 +136,7 @@ def _cases() -> list[Case]:
         Case("synth-output-is-dir", ["synth", "customers", "--llm", "none", "-o", "a_dir"], "is a directory"),
         Case("inspect-bad-config", ["inspect", "bad_config"], "is not valid JSON"),
         Case("memory-bad-config", ["memory", "bad_config"], "not a valid JSON"),
-        Case("models-pull-traversal", ["models", "pull", "../../etc/passwd"], "nothing to pull"),
+        Case("models-pull-traversal", ["models", "pull", "../../etc/passwd"], "'../../etc/passwd' is"),
         Case("models-pull-dotdot-id", ["models", "pull", "org/../../etc"], "is not a hub model id"),
         Case("cache-unwritable", ["models", "info", "gemma3-270m"], "cannot be written",
              env={"HFKIT_CACHE": f"{UNWRITABLE}/cache"}),

@@ -17,7 +17,7 @@ from hfkit.minutes.api import STAGES, minutes, minutes_outputs
 from hfkit.minutes.engines import ENGINES
 from hfkit.minutes.model import MinutesOptions
 from hfkit.minutes.render import parse_formats
-from hfkit.minutes.speakers import parse_speaker_names
+from hfkit.minutes.speakers import parse_speaker_names, unmet_speaker_count
 from hfkit.scale.batch import MinutesSettings
 
 
@@ -115,6 +115,11 @@ def minutes_command(
             console.print(f"wrote {written}")
         for warning in result.extras.get("warnings", []):
             console.print(f"[yellow]{warning}[/yellow]")
+        shortfall = unmet_speaker_count(result.segments, options.num_speakers, options.min_speakers,
+                                        options.max_speakers) if options.diarize and path.suffix.lower() not in (
+            ".txt", ".json") else None
+        if shortfall:
+            console.print(f"[yellow]{shortfall}[/yellow]")
         if result.minutes.no_speech:
             console.print(f"[yellow]No speech found in {path}.[/yellow]")
         if not quiet:

@@ -126,3 +126,18 @@ def rename(segments: Sequence[Segment], names: dict[str, str]) -> list[Segment]:
     return [replace(s, speaker=names.get(s.speaker or "", s.speaker),
                     words=tuple(replace(w, speaker=names.get(w.speaker or "", w.speaker)) for w in s.words))
             for s in segments]
+
+
+def unmet_speaker_count(segments: Sequence[Segment], wanted: int | None, low: int | None = None,
+                        high: int | None = None) -> str | None:
+    """A sentence saying how the speakers found differ from ``--speakers`` (or the min/max bounds), or None."""
+    found = len({s.speaker for s in segments if s.speaker})
+    if not found:
+        return None
+    if wanted is not None and found != wanted:
+        return f"Asked for {wanted} speakers, but the voices separated into {found}."
+    if low is not None and found < low:
+        return f"Asked for at least {low} speakers, but the voices separated into {found}."
+    if high is not None and found > high:
+        return f"Asked for at most {high} speakers, but {found} were found."
+    return None

@@ -131,21 +131,26 @@ def parse_json(data: Any, source: str = "<json>") -> list[Segment]:
     if not isinstance(data, dict):
         raise InputError(f"Transcript '{source}' is not a JSON object.", _HINT)
     shape = next((key for key in JSON_SHAPES if key in data), "segments")
-    return JSON_SHAPES[shape](data, source)
+    try:
+        return JSON_SHAPES[shape](data, source)
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. "probability": "high", "id": "x"
+        raise InputError(f"Transcript '{source}' has a value of the wrong type ({exc}).", _HINT) from exc
 
 
 def load_transcript(path: Path) -> tuple[TranscriptionInfo, list[Segment]]:
     """Read a .json or text transcript file into info and segments."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"Transcript '{path}' is not UTF-8 text.", "Save it as UTF-8 and try again.") from exc
+    from hfkit.core.paths import read_text
+
+    raw = read_text(path, "Transcript")
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise InputError(f"Transcript '{path}' is not valid JSON (line {exc.lineno}: {exc.msg}).",
                              "Fix the JSON or pass a text transcript.") from exc
+        except RecursionError as exc:
+            raise InputError(f"Transcript '{path}' is nested too deeply to read.", "Pass a transcript JSON written by "
+                             "'hfkit transcribe'.") from exc
         segments = parse_json(data, str(path))
         language = str(data.get("language") or "en")
     else:
