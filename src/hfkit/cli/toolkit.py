@@ -74,16 +74,17 @@ FILE_TASKS = {"text-to-speech": Path("speech.wav"), "text-to-image": Path("image
 
 def _output_file(task: str, output: Path | None) -> Path | None:
     """Where a speech/image task writes (checked before any work); an existing default file is never replaced."""
+    from hfkit.core.paths import check_output_file
     from hfkit.toolkit.pipelines import check_output, find_task
 
     name = find_task(task).name
     if name not in FILE_TASKS:
-        return check_output(name, output) if output is not None else None
+        return check_output(name, check_output_file(output)) if output is not None else None
     if output is None:
         output = FILE_TASKS[name]
         if output.exists():
             raise InputError(f"'{output}' already exists and would be replaced.", "Pass --output NEW_FILE.")
-    return check_output(name, output)
+    return check_output(name, check_output_file(output))
 
 
 def _summary_of(result: Any, written: Path | None) -> dict[str, Any]:

@@ -57,13 +57,6 @@ class PipelineOptions(BaseModel):
     def _split_labels(cls, value: Any) -> Any:
         return [part.strip() for part in value.split(",")] if isinstance(value, str) else value
 
-    @field_validator("output")
-    @classmethod
-    def _writable_output(cls, value: Path | None) -> Path | None:
-        from hfkit.core.paths import check_output_file
-
-        return None if value is None else check_output_file(value)
-
     @field_validator("device")
     @classmethod
     def _present_device(cls, value: str) -> str:
