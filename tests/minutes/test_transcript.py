@@ -61,3 +61,27 @@ def test_qmsum_shape(shared_testdata: Path) -> None:
 
 def test_clean_text_removes_a_bare_hum() -> None:
     assert clean_text("Keep it like mm a square, mmm, just normal.") == "Keep it like a square, just normal."
+
+
+@pytest.mark.fast
+def test_speaker_labels_of_any_length_are_speakers() -> None:
+    long_name = "Vaughan Gething AM (The Minister for Health and Social Services)"
+    segments = parse_text(f"{long_name}: Thank you, Chair.\nHelen Mary Jones AM: A question on testing: how many?\n")
+    assert [s.speaker for s in segments] == [long_name, "Helen Mary Jones AM"]
+    assert segments[1].text == "A question on testing: how many?"
+    prose = parse_text("Alice: We looked at this. And then the thing that the whole team said at the end was: no.\n")
+    assert [s.speaker for s in prose] == ["Alice"]
+
+
+@pytest.mark.fast
+def test_transcripts_without_times_say_so(tmp_path: Path) -> None:
+    untimed, timed = tmp_path / "a.txt", tmp_path / "b.txt"
+    untimed.write_text("Alice: Hello.\nBob: Hi.\n")
+    timed.write_text("[00:01] Alice: Hello.\n[00:04] Bob: Hi.\n")
+    assert load_transcript(untimed)[0].settings["timed"] is False
+    assert load_transcript(timed)[0].settings["timed"] is True
+
+
+@pytest.mark.fast
+def test_ami_spelled_letters_are_joined() -> None:
+    assert clean_text("the T_V_ and the L_C_D_ , {vocalsound} as the I_D_ said") == "The TV and the LCD, as the ID said"

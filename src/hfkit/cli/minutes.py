@@ -45,8 +45,6 @@ def build_options(engine: str, llm: str | None, **fields: object) -> MinutesOpti
     """Options from CLI values, naming the valid engines when one is unknown."""
     if engine not in ENGINES:
         raise InputError(f"Unknown engine '{engine}'.", f"Choose one of: {', '.join(ENGINES)}.")
-    if engine == "llm" and not llm:
-        raise InputError("--engine llm needs --llm MODEL.", "Pass e.g. --llm smollm2-135m-instruct or openai:<model>.")
     return MinutesOptions(engine=engine, llm=llm, **fields)  # type: ignore[arg-type]
 
 
@@ -58,8 +56,11 @@ def minutes_command(
         "folder per recording plus manifest.jsonl.")] = None,
     formats: Annotated[str, typer.Option("--format", help="Minutes files: md,json,docx,html.")] = "md,json",
     engine: Annotated[str, typer.Option(help=f"Engine: {', '.join(ENGINES)}.")] = "grounded",
-    llm: Annotated[str | None, typer.Option(help="Chat model for --engine llm (name, path, hub id, openai:<model>).")]
-    = None,
+    llm: Annotated[str | None, typer.Option(
+        help="Chat model for --engine llm (name, path, hub id, openai:<model>; default: the embedded SmolLM2).")] = None,
+    llm_chunk_seconds: Annotated[float, typer.Option(
+        min=1, max=3600, help="Wall-time bound per transcript chunk for --engine llm; past it the part stays grounded.")]
+    = 120.0,
     base_url: Annotated[str | None, typer.Option(help="Base URL for openai: models.")] = None,
     context_size: Annotated[int | None, typer.Option(help="Context size for the --llm model.")] = None,
     title: Annotated[str | None, typer.Option(help="Meeting title (default: from the talk).")] = None,
@@ -86,8 +87,9 @@ def minutes_command(
     """Make meeting minutes: summary, key points, decisions and action items, each citing the words said."""
     wanted = parse_formats(formats)
     options = build_options(
-        engine, llm, base_url=base_url, context_size=context_size, title=title, date=date, language=language,
-        asr_model=model, device=device, beam_size=beam_size, window_seconds=window, diarize=not no_speakers, num_speakers=speakers,
+        engine, llm, base_url=base_url, context_size=context_size, llm_chunk_seconds=llm_chunk_seconds, title=title,
+        date=date, language=language, asr_model=model, device=device, beam_size=beam_size, window_seconds=window,
+        diarize=not no_speakers, num_speakers=speakers,
         min_speakers=min_speakers, max_speakers=max_speakers, speaker_names=parse_speaker_names(speaker_names or ""),
     )
     if options.date:
@@ -113,7 +115,7 @@ def minutes_command(
             report.close()
         for written in result.write(output_dir(target), wanted):
             console.print(f"wrote {written}")
-        for warning in result.extras.get("warnings", []):
+        for warning in [*result.extras.get("warnings", []), *result.minutes.warnings]:
             console.print(f"[yellow]{warning}[/yellow]")
         shortfall = unmet_speaker_count(result.segments, options.num_speakers, options.min_speakers,
                                         options.max_speakers) if options.diarize and path.suffix.lower() not in (

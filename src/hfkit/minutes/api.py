@@ -11,7 +11,7 @@ from typing import Any
 
 from hfkit.core import audio
 from hfkit.core.atomic import write_bytes
-from hfkit.core.errors import InputError, MissingDependencyError
+from hfkit.core.errors import MissingDependencyError
 from hfkit.core.memory import release_freed_memory
 from hfkit.core.registry import resolve
 from hfkit.core.types import Segment, TranscriptionInfo
@@ -259,15 +259,16 @@ def minutes(source: str | Path, *, options: MinutesOptions | None = None,
     options = options or MinutesOptions()
     report = on_progress or _quiet
     path = Path(source)
-    if options.engine == "llm":
-        if not options.llm:
-            raise InputError("The llm engine needs a chat model.", "Pass --llm MODEL, e.g. --llm smollm2-135m-instruct.")
-        resolve(options.llm, base_url=options.base_url)  # an unknown model fails now, not after transcription
+    if options.engine == "llm":  # without --llm the embedded chat model runs; an unknown model fails now, not after speech
+        from hfkit.minutes.llm import DEFAULT_CHAT_MODEL
+
+        resolve(options.llm or DEFAULT_CHAT_MODEL, base_url=options.base_url)
     info, segments = load_source(path, options, report, on_segment or _ignore)
     release_freed_memory()  # the decoded recording is gone: its pages go back before the language models load
     report("minutes", 0, 1)
     duration = max(info.duration, max((s.end for s in segments), default=0.0))
     result, named = make_minutes(segments, duration, options)
+    result.timed = bool(info.settings.get("timed", True))
     report("minutes", 1, 1)
     note = None if _is_transcript(path) else audio.shortfall(path, info.duration)
     return MinutesResult(result, named, info, {"warnings": [note] if note else []})
@@ -280,5 +281,6 @@ def minutes_from_segments(segments: list[Segment], options: MinutesOptions | Non
     duration = max((s.end for s in segments), default=0.0)
     info = info or TranscriptionInfo("<memory>", "en", 1.0, duration, "transcript")
     result, named = make_minutes(segments, duration, options)
+    result.timed = bool(info.settings.get("timed", True))
     return MinutesResult(result, named, info)
 

@@ -1,25 +1,30 @@
 """The llm engine: map-reduce over context-sized chunks with JSON-schema constrained output, then verification.
 
-Grounded minutes come first; the model may reword their items (citations are kept) and add items of its own, which
-survive only when the segment they cite contains their words and their owner is found in the talk.
+Grounded minutes come first (the detected items): the model may reword their items (citations are kept) and add items
+of its own, which survive only when the segment they cite contains their words and their owner is found in the talk.
+A chunk the model fails on or takes longer than ``options.llm_chunk_seconds`` for keeps its grounded items and summary,
+and the minutes say so in ``warnings``: the engine never leaves the user with nothing.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from string import Template
 from typing import Any
 
 from hfkit.backends.base import ChatModel, load_chat_model
-from hfkit.core.errors import ContextTooSmallError
-from hfkit.core.types import ChatMessage, ChatRequest, GenerationOptions, Segment
+from hfkit.core.errors import ContextTooSmallError, HfkitError
+from hfkit.core.types import ChatMessage, ChatRequest, GenerationOptions, Segment, Usage
 from hfkit.generation.structured import generate_json
 from hfkit.minutes.model import ActionItem, Citation, Decision, Minutes, MinutesOptions
+from hfkit.minutes.render import clock
 
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts" / "minutes"
 MAP_TOKENS = 384
+DEFAULT_CHAT_MODEL = "smollm2-135m-instruct"  # embedded: used when --engine llm is given no --llm
 SERVER_CONTEXT = 8192
 _WORD = re.compile(r"[a-z0-9']+")
 STOP = frozenset("the a an and or to of in on at for with by is are was were be will we i you it this that "
@@ -85,7 +90,7 @@ def chunks(model: ChatModel, segments: Sequence[Segment], options: MinutesOption
     size = context_of(model, options)
     overhead = model.count_tokens(prompt("map_system") + prompt("map_user", part=1, parts=1, transcript="")) + MAP_TOKENS
     room = size - overhead
-    setting = "--context-size" if options.llm and not options.llm.startswith("openai:") else "the server's context size"
+    setting = "the server's context size" if (options.llm or "").startswith("openai:") else "--context-size"
     if room < 64:
         raise ContextTooSmallError(
             f"The model's context of {size} tokens cannot hold the minutes prompt and one transcript chunk.",
@@ -143,7 +148,7 @@ def verify(answer: dict[str, Any], by_id: dict[int, Segment], everything: Sequen
     return decisions, actions
 
 
-def _reword(model: ChatModel, minutes: Minutes, seed: int) -> None:
+def _reword(model: Bounded, minutes: Minutes, options: MinutesOptions) -> None:
     """Let the model reword grounded items; a rewording that drops or adds facts is refused (citations stay)."""
     items: list[Any] = [*minutes.decisions, *minutes.action_items]
     if not items:
@@ -152,7 +157,7 @@ def _reword(model: ChatModel, minutes: Minutes, seed: int) -> None:
     schema = {"type": "object", "required": ["items"], "additionalProperties": False, "properties": {"items": {
         "type": "array", "minItems": len(items), "maxItems": len(items),
         "items": {"type": "string", "minLength": 3, "maxLength": 200}}}}
-    answer = _ask(model, "", prompt("reword_user", items=listing), schema, seed, 64 * len(items) + 64)
+    answer = _ask_within(model, options, "", prompt("reword_user", items=listing), schema, 64 * len(items) + 64)
     for item, text in zip(items, answer["items"], strict=True):
         field = "text" if isinstance(item, Decision) else "task"
         if faithful(getattr(item, field), text, item.citation.quote):
@@ -163,32 +168,110 @@ def _is_new(item: Decision | ActionItem, existing: Sequence[Decision | ActionIte
     return all(item.citation.segment_id != e.citation.segment_id for e in existing)
 
 
-def refine(minutes: Minutes, segments: list[Segment], options: MinutesOptions) -> Minutes:
-    """Map-reduce the transcript through ``options.llm`` and merge verified items into the grounded minutes."""
-    model = load_chat_model(options.llm or "", context_size=options.context_size, base_url=options.base_url)
-    parts = chunks(model, segments, options)
+class ChunkTimeout(HfkitError):
+    """The chat model ran past the wall-time bound of one chunk."""
+
+
+class Bounded(ChatModel):
+    """A chat model whose replies stop with ChunkTimeout once ``deadline`` (time.monotonic()) has passed."""
+
+    def __init__(self, inner: ChatModel) -> None:
+        self.inner, self.name, self.context_size = inner, inner.name, inner.context_size
+        self.deadline = float("inf")
+
+    def complete(self, request: ChatRequest, usage: Usage | None = None) -> Iterator[str]:
+        stream = self.inner.complete(request, usage)
+        try:
+            for piece in stream:
+                if time.monotonic() > self.deadline:
+                    raise ChunkTimeout("The chat model ran out of time.", "Raise --llm-chunk-seconds.")
+                yield piece
+        finally:
+            close = getattr(stream, "close", None)
+            if close:
+                close()
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+
+def _span(part: Sequence[Segment], timed: bool) -> str:
+    if timed:
+        return f"{clock(part[0].start)}-{clock(part[-1].end)}"
+    return f"turns {part[0].id + 1}-{part[-1].id + 1}"
+
+
+def _why(exc: BaseException, seconds: float) -> str:
+    if isinstance(exc, ChunkTimeout):
+        return f"the chat model took longer than {seconds:g} s"
+    return f"the chat model failed ({exc.message if isinstance(exc, HfkitError) else exc})"
+
+
+def _ask_within(model: Bounded, options: MinutesOptions, system: str, user: str, schema: dict[str, Any],
+                max_tokens: int) -> Any:
+    """``_ask`` that stops with ChunkTimeout after ``options.llm_chunk_seconds``."""
+    model.deadline = time.monotonic() + options.llm_chunk_seconds
+    try:
+        return _ask(model, system, user, schema, options.seed, max_tokens)
+    finally:
+        model.deadline = float("inf")
+
+
+def _map_chunk(model: Bounded, part: list[Segment], number: int, count: int, options: MinutesOptions) -> Any:
+    user = prompt("map_user", part=number, parts=count, transcript="\n".join(_line(s) for s in part))
+    return _ask_within(model, options, prompt("map_system"), user, _schema([s.id for s in part]), MAP_TOKENS)
+
+
+def refine(minutes: Minutes, segments: list[Segment], options: MinutesOptions, model: ChatModel | None = None) -> Minutes:
+    """Map-reduce the transcript through the chat model (``options.llm``, else the embedded one) and merge verified items
+    into the grounded minutes; a chunk that fails or runs out of time keeps its grounded part, with a warning."""
+    loaded = model or load_chat_model(options.llm or DEFAULT_CHAT_MODEL, context_size=options.context_size,
+                                      base_url=options.base_url)
+    bounded = Bounded(loaded)
+    parts = chunks(loaded, segments, options)
     summaries: list[str] = []
     refined = minutes.model_copy(deep=True)
-    refined.engine = f"llm:{model.name}"
+    refined.engine = f"llm:{loaded.name}"
     for number, part in enumerate(parts, start=1):
-        user = prompt("map_user", part=number, parts=len(parts), transcript="\n".join(_line(s) for s in part))
-        answer = _ask(model, prompt("map_system"), user, _schema([s.id for s in part]), options.seed, MAP_TOKENS)
+        try:
+            answer = _map_chunk(bounded, part, number, len(parts), options)
+        except (HfkitError, ValueError, KeyError) as exc:
+            refined.warnings.append(f"Part {number} of {len(parts)} ({_span(part, minutes.timed)}): "
+                                    f"{_why(exc, options.llm_chunk_seconds)}, so the grounded minutes are kept for it.")
+            continue
         decisions, actions = verify(answer, {s.id: s for s in part}, segments)
         refined.decisions += [d for d in decisions if _is_new(d, refined.decisions)]
         refined.action_items += [a for a in actions if _is_new(a, refined.action_items)]
         summaries.append(answer["summary"])
-    summary = summaries[0] if len(summaries) == 1 else _reduce(model, summaries, options)
-    kept = [s for s in re.split(r"(?<=[.!?])\s+", summary) if grounded_in_one_segment(s, segments)]
-    if kept:
-        refined.summary = " ".join(kept)
-    _reword(model, refined, options.seed)
+    refined.summary = _merged_summary(bounded, summaries, segments, options, refined)
+    _try(lambda: _reword(bounded, refined, options), refined, "Rewording the items", options.llm_chunk_seconds)
     return refined
 
 
-def _reduce(model: ChatModel, summaries: list[str], options: MinutesOptions) -> str:
+def _merged_summary(model: Bounded, summaries: list[str], segments: list[Segment], options: MinutesOptions,
+                    minutes: Minutes) -> str:
+    """The model's summary, sentences grounded in the talk only; the grounded summary when none is left."""
+    if len(summaries) > 1:
+        reduced: list[str] = []
+        _try(lambda: reduced.append(_reduce(model, summaries, options)), minutes, "Joining the part summaries",
+             options.llm_chunk_seconds)
+        summaries = reduced
+    kept = [s for s in re.split(r"(?<=[.!?])\s+", " ".join(summaries)) if grounded_in_one_segment(s, segments)]
+    return " ".join(kept) if kept else minutes.summary
+
+
+def _try(step: Any, minutes: Minutes, what: str, seconds: float) -> None:
+    """Run one whole-meeting step under the time bound; a failure is a warning, the grounded result stays."""
+    try:
+        step()
+    except (HfkitError, ValueError, KeyError) as exc:
+        minutes.warnings.append(f"{what}: {_why(exc, seconds)}, so the grounded text is kept.")
+
+
+def _reduce(model: Bounded, summaries: list[str], options: MinutesOptions) -> str:
     schema = {"type": "object", "required": ["summary"], "additionalProperties": False,
               "properties": {"summary": {"type": "string", "minLength": 10, "maxLength": 1200}}}
     joined = "\n".join(f"- {s}" for s in summaries)
-    answer = _ask(model, prompt("map_system"), prompt("reduce_user", summaries=joined, sentences=6), schema,
-                  options.seed, 400)
+    answer = _ask_within(model, options, prompt("map_system"), prompt("reduce_user", summaries=joined, sentences=6),
+                         schema, 400)
     return str(answer["summary"])

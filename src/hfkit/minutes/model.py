@@ -22,6 +22,7 @@ class Citation(BaseModel):
     end: float
     speaker: str | None = None
     quote: str
+    segment_ids: list[int] = Field(default_factory=list, description="every segment the item draws on")
 
 
 class KeyPoint(BaseModel):
@@ -81,6 +82,9 @@ class Minutes(BaseModel):
     action_items: list[ActionItem] = Field(default_factory=list)
     next_steps: list[str] = Field(default_factory=list)
     open_questions: list[Question] = Field(default_factory=list)
+    problems: list[Question] = Field(default_factory=list, description="open issues and risks raised")
+    warnings: list[str] = Field(default_factory=list, description="parts of the minutes made differently than asked, and why")
+    timed: bool = Field(default=True, description="False when the transcript had no times: items show turn numbers")
     duration: float = 0.0
     no_speech: bool = False
     engine: str = "grounded"
@@ -95,6 +99,8 @@ class MinutesOptions(BaseModel):
     llm: str | None = Field(default=None, description="chat model for the llm engine (registry name, path, openai:)")
     base_url: str | None = None
     context_size: int | None = Field(default=None, ge=256, le=1_048_576)
+    llm_chunk_seconds: float = Field(default=120.0, gt=0, le=3600,
+                                     description="wall-time bound per chunk for the llm engine; past it the part stays grounded")
     title: str | None = None
     date: str | None = Field(default=None, description="meeting date, YYYY-MM-DD; due dates are resolved against it")
     language: str | None = None
@@ -110,6 +116,8 @@ class MinutesOptions(BaseModel):
     speaker_names: dict[str, str] = Field(default_factory=dict)
     auto_names: bool = True
     resume: bool = Field(default=True, description="continue an interrupted transcription of the same recording")
+    detector: Literal["learned", "rules"] = Field(
+        default="learned", description="how items are found: the detectors trained on AMI, or cue-word rules (the baseline)")
     summary_sentences: int = Field(default=0, ge=0, le=50, description="0 picks a length from the meeting's size")
     seed: int = 0
 

@@ -64,7 +64,7 @@ def capitalised(text: str) -> str:
 
 def reported(sentence: Sentence) -> str:
     """The sentence in reported speech: 'The Project Manager said that they will ...' (same words, third person)."""
-    text = tidy(condense(sentence.text))
+    text = tidy(condense(sentence.text)).rstrip(" ,;:-")
     text = text if text.endswith((".", "?", "!")) else f"{text}."
     if not sentence.speaker:
         return text
@@ -202,8 +202,10 @@ def is_quotable(sentence: Sentence) -> bool:
     return low <= sentence.words <= high and not sentence.text.rstrip().endswith("?")
 
 
-def write(sentences: Sequence[Sentence], embeddings: Any, attendees: Sequence[str], max_sentences: int = 0) -> str:
-    """Opener, then the topic sentences and the central statements (MMR) in the order they came up."""
+def write(sentences: Sequence[Sentence], embeddings: Any, attendees: Sequence[str], max_sentences: int = 0,
+          salience: Any = None) -> str:
+    """Opener, then the topic sentences and the most salient statements (MMR; learned salience when given, else
+    centrality) in the order they came up."""
     if not sentences:
         return ""
     lead = opener(attendees, topic_phrases(sentences, embeddings, [(0, len(sentences))], 3)[0])
@@ -211,6 +213,6 @@ def write(sentences: Sequence[Sentence], embeddings: Any, attendees: Sequence[st
     used = len(lead.split()) + sum(len(t.split()) for t in topics.values())
     left = summary_budget(sum(s.words for s in sentences)) - used
     quotable = [s.index for s in sentences if is_quotable(s)]
-    chosen = summarize.select(embeddings, sentences, quotable, max(1, left), max_sentences, diversity=0.2)
+    chosen = summarize.select(embeddings, sentences, quotable, max(1, left), max_sentences, diversity=0.2, salience=salience)
     told = {**{(first, 0): text for first, text in topics.items()}, **{(i, 1): reported(sentences[i]) for i in chosen}}
     return " ".join([lead] * bool(lead) + [told[key] for key in sorted(told)])

@@ -8,7 +8,7 @@ from pathlib import Path
 from hfkit.core.atomic import atomic_path, write_text
 from hfkit.core.errors import InputError, missing_extra
 from hfkit.core.types import Segment
-from hfkit.minutes.model import ActionItem, Citation, Minutes
+from hfkit.minutes.model import ActionItem, Citation, KeyPoint, Minutes
 
 NO_SPEECH = "No speech was found in the recording, so there is nothing to summarise."
 
@@ -25,13 +25,18 @@ def _quote(citation: Citation) -> str:
     return f'  > {who}"{citation.quote}"'
 
 
-def action_line(item: ActionItem) -> str:
-    """'**Owner**: task (due ...) [mm:ss]'."""
+def when(citation: Citation, timed: bool = True) -> str:
+    """Where an item was said: its clock time, or its turn number when the transcript had no times."""
+    return clock(citation.start) if timed else f"turn {citation.segment_id + 1}"
+
+
+def action_line(item: ActionItem, timed: bool = True) -> str:
+    """'**Owner**: task (due ...) [mm:ss]' (or [turn n] for transcripts without times)."""
     due = ""
     if item.due:
         due = f" (due {item.due})" if item.due == item.due_said or not item.due_said else f" (due {item.due}, \"{item.due_said}\")"
     owner = f"**{item.owner}**: " if item.owner else ""
-    return f"- {owner}{item.task}{due} [{clock(item.citation.start)}]"
+    return f"- {owner}{item.task}{due} [{when(item.citation, timed)}]"
 
 
 def _bullets(lines: list[str]) -> list[str]:
@@ -44,25 +49,37 @@ def to_markdown(m: Minutes) -> str:
     out += [f"**Date:** {m.date or 'not stated'}  "]
     if m.location:
         out += [f"**Location:** {m.location}  "]
-    out += [f"**Attendees:** {', '.join(m.attendees) or 'not identified'}  ", f"**Duration:** {clock(m.duration)}", ""]
+    out += [f"**Attendees:** {', '.join(m.attendees) or 'not identified'}  "]
+    out += [f"**Duration:** {clock(m.duration)}", ""] if m.timed else ["**Duration:** not stated (the transcript has no times)", ""]
+    if m.warnings:
+        out += [f"> **Note:** {w}" for w in m.warnings] + [""]
     out += ["## Summary", "", NO_SPEECH if m.no_speech else (m.summary or "Nothing to summarise."), ""]
     out += ["## Key Discussion Points", ""]
-    out += [f"- **[{clock(k.start)}–{clock(k.end)}]** {k.text}" for k in m.key_points] or ["- None recorded."]
+    out += [_key_point(k, m.timed) for k in m.key_points] or ["- None recorded."]
     if m.takeaways:
         out += ["", "## Takeaways", "", *_bullets(m.takeaways)]
     out += ["", "## Decisions", ""]
     for d in m.decisions:
-        out += [f"- {d.text} [{clock(d.citation.start)}]", _quote(d.citation)]
+        out += [f"- {d.text} [{when(d.citation, m.timed)}]", _quote(d.citation)]
     out += [] if m.decisions else ["- None recorded."]
     out += ["", "## Action Items", ""]
     for a in m.action_items:
-        out += [action_line(a), _quote(a.citation)]
+        out += [action_line(a, m.timed), _quote(a.citation)]
     out += [] if m.action_items else ["- None recorded."]
     out += ["", "## Next Steps", "", *_bullets(m.next_steps)]
+    if m.problems:
+        out += ["", "## Problems and Risks", ""]
+        out += [f"- {q.text} [{when(q.citation, m.timed)}]" for q in m.problems]
     if m.open_questions:
         out += ["", "## Open Questions", ""]
-        out += [f"- {q.text} [{clock(q.citation.start)}]" for q in m.open_questions]
+        out += [f"- {q.text} [{when(q.citation, m.timed)}]" for q in m.open_questions]
     return "\n".join(out) + "\n"
+
+
+def _key_point(point: KeyPoint, timed: bool) -> str:
+    if timed or not point.citations:
+        return f"- **[{clock(point.start)}–{clock(point.end)}]** {point.text}"
+    return f"- **[turn {point.citations[0].segment_id + 1}]** {point.text}"
 
 
 def to_json(m: Minutes) -> str:

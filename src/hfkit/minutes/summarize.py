@@ -62,11 +62,13 @@ def central(embeddings: Any, candidates: Sequence[int], reference: Any | None = 
 
 
 def select(embeddings: Any, sentences: Sequence[Sentence], candidates: Sequence[int], budget_words: int,
-           max_sentences: int = 0, diversity: float = 0.35) -> list[int]:
-    """Maximal marginal relevance: central sentences, each penalised by its likeness to those already chosen."""
+           max_sentences: int = 0, diversity: float = 0.35, salience: Any = None) -> list[int]:
+    """Maximal marginal relevance: salient sentences (learned salience, else centrality), each penalised by its likeness
+    to those already chosen."""
     if not candidates:
         return []
-    scores = dict(zip(candidates, central(embeddings, candidates), strict=True))
+    relevance = [float(salience[i]) for i in candidates] if salience is not None else central(embeddings, candidates)
+    scores = dict(zip(candidates, relevance, strict=True))
     chosen: list[int] = []
     words = 0
     pool = set(candidates)

@@ -17,16 +17,23 @@ TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
 
 _TAG = re.compile(r"\{[a-z_]+\}|\[(?:noise|laughter|inaudible|music|crosstalk|silence)\]|<[^>]{1,20}>", re.I)
 _FILLER = re.compile(r"(?<![\w'])(?:u+m+|u+h+m*|e+r+m*|e+h+|a+h+|hmm+|mm+-?hmm+|mm+|mhm|er|uh-huh)(?![\w'])[,.]?", re.I)
+_SPELLED = re.compile(r"(?<![\w'])((?:[A-Za-z]_)+)(?=[\s,.?!;:']|$)")  # AMI's spelled letters: "T_V_" is "TV"
 _REPEAT = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.I)
 _SPACE_PUNCT = re.compile(r"\s+([,.?!;:])")
 _PUNCT_RUN = re.compile(r"([,.?!;:])(?:\s*[,.;:])+")
 _LEADING_PUNCT = re.compile(r"^[\s,.;:]+")
-_LINE = re.compile(r"^\s*(?:\[(?P<time>\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?)\]\s*)?(?P<speaker>[^:\[\]]{1,40}?)\s*:\s+(?P<text>.+)$")
+# A speaker label is any run of up to MAX_LABEL_WORDS words before the colon ("Vaughan Gething AM (The Minister for
+# Health and Social Services): ..."), so names and roles of any length are seen as speakers.
+_LINE = re.compile(r"^\s*(?:\[(?P<time>\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?)\]\s*)?(?P<speaker>[^:\[\]?!]{1,160}?)\s*:\s+(?P<text>.+)$")
+MAX_LABEL_WORDS = 16
+_TIMES = re.compile(r"^\s*\[\d{1,2}:\d{2}", re.M)
 
 
 def clean_text(text: str) -> str:
-    """Remove disfluency tags, fillers and stutters; tidy spaces before punctuation."""
+    """Remove disfluency tags ({disfmarker}, [noise]), fillers and stutters, join spelled letters (AMI's "T_V_");
+    tidy spaces before punctuation. Works the same on human transcripts (AMI, QMSum) and speech recognition output."""
     text = _TAG.sub(" ", text)
+    text = _SPELLED.sub(lambda m: m.group(1).replace("_", "").upper(), text)
     text = _FILLER.sub(" ", text)
     text = _REPEAT.sub(r"\1", text)
     text = re.sub(r"\s+", " ", text)
@@ -66,7 +73,7 @@ def parse_text(text: str, source: str = "<text>") -> list[Segment]:
         if not line.strip():
             continue
         match = _LINE.match(line)
-        if match:
+        if match and len(match["speaker"].split()) <= MAX_LABEL_WORDS:
             time = match["time"]
             turns.append((match["speaker"].strip(), match["text"], parse_clock(time) if time else None))
         elif turns:
@@ -137,6 +144,15 @@ def parse_json(data: Any, source: str = "<json>") -> list[Segment]:
         raise InputError(f"Transcript '{source}' has a value of the wrong type ({exc}).", _HINT) from exc
 
 
+def has_times(data: Any) -> bool:
+    """Whether a transcript JSON says when each turn was spoken (QMSum turns and plain text without stamps do not)."""
+    if isinstance(data, dict) and "meeting_transcripts" in data:
+        return False
+    if isinstance(data, dict) and "segments" not in data and isinstance(data.get("transcript"), str):
+        return bool(_TIMES.search(data["transcript"]))
+    return True
+
+
 def load_transcript(path: Path) -> tuple[TranscriptionInfo, list[Segment]]:
     """Read a .json or text transcript file into info and segments."""
     from hfkit.core.paths import read_text
@@ -157,4 +173,5 @@ def load_transcript(path: Path) -> tuple[TranscriptionInfo, list[Segment]]:
         segments = parse_text(raw, str(path))
         language = "en"
     duration = max((s.end for s in segments), default=0.0)
-    return TranscriptionInfo(str(path), language, 1.0, duration, "transcript"), segments
+    timed = has_times(data) if path.suffix.lower() == ".json" else bool(_TIMES.search(raw))
+    return TranscriptionInfo(str(path), language, 1.0, duration, "transcript", {"timed": timed}), segments
