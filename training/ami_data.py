@@ -82,13 +82,19 @@ def embeddings(meetings: list[Meeting], cache: Path, cached_only: bool = False) 
     return out
 
 
+def training_order(train: list[Meeting]) -> list[Meeting]:
+    """Train meetings in a seeded order that mixes the series (ES2002b, the reproduction check's meeting, first): the
+    shipped detectors use the first 63 of them, all that two contended cores embedded in the time there was."""
+    order = np.random.default_rng(0).permutation(len(train))
+    ordered = [m for m in train if m.name == "ES2002b"] + [train[i] for i in order]
+    return list({m.name: m for m in ordered}.values())  # the first place of each meeting kept
+
+
 if __name__ == "__main__":
     import sys
     import time
 
     started = time.time()
-    train = load_split("train")
-    order = np.random.default_rng(0).permutation(len(train))  # seeded: the series mixed, so a partial cache is varied
-    everything = load_split("dev") + [m for m in train if m.name == "ES2002b"] + [train[i] for i in order]
+    everything = load_split("dev") + training_order(load_split("train"))
     embeddings(everything, Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/hfkit-ami-cache"))
     print(len(everything), "meetings", round(time.time() - started, 1), "s", flush=True)

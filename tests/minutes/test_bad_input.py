@@ -40,7 +40,6 @@ def test_invalid_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 @pytest.mark.parametrize(("args", "needle"), [
     (["--engine", "magic"], "grounded, llm"),
-    (["--engine", "llm"], "--llm"),
     (["--format", "pdf"], "md, json, html, docx"),
     (["--date", "next tuesday"], "YYYY-MM-DD"),
     (["--speaker-names", "Bob"], "LABEL=Name"),

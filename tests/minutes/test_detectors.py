@@ -3,6 +3,7 @@ a known action act is found and a known non-act is not, and the training script 
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -62,6 +63,12 @@ def test_training_script_reproduces_its_stored_retrain(shared_testdata: Path, tm
     with np.load(detect.WEIGHTS) as data:
         shipped = data["check"]
     np.testing.assert_allclose(training.check_weights(meeting, vectors), shipped, atol=2e-3)
+
+
+# A real AMI dev meeting's last 100 acts: the Project Manager hands out tasks; the act just before is no action.
+KNOWN_MEETING, KNOWN_WINDOW = "dev/ES2003c.json", (690, 790)
+KNOWN_ACTION = "ES2003c.B.dialog-act.vkaraisk.229"  # "Um you're gonna look at product evaluation ."
+KNOWN_NON_ACT = "ES2003c.B.dialog-act.vkaraisk.228"  # "International would make sense ."
 
 
 def _ami_window(shared: Path, meeting: str, first: int, last: int) -> tuple[object, list[dict]]:

@@ -91,7 +91,7 @@ def test_qmsum_meeting(shared_testdata: Path) -> None:
     speakers = {t["speaker"] for t in data["meeting_transcripts"]}
     assert 40 <= len(m.summary.split()) <= 250
     assert len(m.key_points) >= 2
-    assert all(a.owner in speakers for a in m.action_items)
+    assert all(a.owner in speakers or a.owner == "the group" for a in m.action_items)
     assert "{vocalsound}" not in result.to_markdown()
 
 

@@ -89,3 +89,13 @@ def test_turn_numbers_name_the_part_when_the_transcript_has_no_times() -> None:
     minutes.timed = False
     refined = refine(minutes, segments, MinutesOptions(engine="llm"), model=Scripted(["bad"]))
     assert refined.warnings[0].startswith("Part 1 of ") and "(turns 1-" in refined.warnings[0]
+
+
+def test_engine_llm_without_llm_uses_the_embedded_chat_model() -> None:
+    from hfkit.cli.minutes import build_options
+    from hfkit.core.registry import resolve
+    from hfkit.minutes.llm import DEFAULT_CHAT_MODEL
+
+    options = build_options("llm", None)  # once refused with "--engine llm needs --llm MODEL"
+    assert options.engine == "llm" and options.llm is None
+    assert resolve(DEFAULT_CHAT_MODEL).name == DEFAULT_CHAT_MODEL

@@ -247,7 +247,7 @@ def _base_verb(text: str) -> str:
 
     doc = load_spacy()(text)
     if len(doc) and doc[0].pos_ in ("VERB", "AUX") and doc[0].tag_ in ("VBG", "VBZ", "VBD", "VBN", "VBP"):
-        return doc[0].lemma_ + doc[0].whitespace_ + doc[1:].text
+        return str(doc[0].lemma_ + doc[0].whitespace_ + doc[1:].text)
     return text
 
 
@@ -361,6 +361,20 @@ def _without_due(task: str, said: str | None) -> str:
         return task
     head, _, tail = task.partition(said)
     return _finish(_DUE_LEAD.sub("", head) + tail)
+
+
+_TASK_CUES = ("i_commit", "we_commit", "you_task", "request", "lets", "should", "work_on", "next_time", "send")
+
+
+def has_task_form(text: str) -> bool:
+    """Said as a task: a commitment, request or assignment ("I'll", "can you", "you're gonna", "let's", "work on"),
+    or a bare assignment without a verb ("Sammy, the product evaluation"); not a report ("the tests are failing")."""
+    from hfkit.minutes.detect import CUES
+    from hfkit.minutes.nlp import load_spacy
+
+    if any(CUES[name].search(text) for name in _TASK_CUES):
+        return True
+    return not any(t.pos_ in ("VERB", "AUX") for t in load_spacy()(text))
 
 
 def action_from(item: Item, ctx: Context) -> ActionItem:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
 from hfkit.core.types import Segment
 from hfkit.minutes import detect, extract, narrative, summarize
+from hfkit.minutes.dates import MONTHS, WEEKDAYS
 from hfkit.minutes.model import ActionItem, Decision, KeyPoint, Minutes, MinutesOptions, Question
 from hfkit.minutes.nlp import Sentence
 
@@ -21,7 +22,8 @@ _TAKEAWAY = re.compile(r"\b(?:important|the key|main (?:point|thing|idea)|the po
                        r"overall|the goal is|our aim|we must)\b", re.I)
 _LOCATION_CUE = re.compile(r"\b(?:meeting|welcome|here|gathered|held)\b", re.I)
 MAX_ITEMS = 12
-RULE_GATE = 0.5  # a sentence the cue-word rules find is kept when its learned probability reaches this share of the threshold
+# A sentence the cue-word rules find is kept when its learned probability reaches this share of the class's threshold.
+RULE_GATE = {"action": 0.5, "decision": 0.0, "problem": 1.0}
 
 
 def _names(segments: Sequence[Segment]) -> set[str]:
@@ -56,17 +58,24 @@ FILLER_WORDS = frozenset("little bit good point idea thing stuff lot kind sort w
                          "tomorrow week day morning afternoon people guy guys".split())
 
 
+_WHEN = re.compile(r"\b(?:" + "|".join(WEEKDAYS + MONTHS) + r"|\w+(?:teenth|tieth)|first|second|third|fourth|fifth|tenth|"
+                   r"one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|percent|euro|dollar|pound|\d+)s?\b", re.I)
+
+
 def _subject_phrases(sentences: Sequence[Sentence], weights: Any = None) -> list[str]:
     """Noun phrases said at least twice and naming something (not 'little bit', 'good point'), most salient first."""
-    counts: Counter[str] = Counter()
+    said: Counter[str] = Counter()
+    score: dict[str, float] = defaultdict(float)
     for sentence in sentences:
         weight = 1.0 + (float(weights[sentence.index]) if weights is not None else 0.0)
         for phrase in narrative.noun_phrases(sentence):
             words = phrase.split()
-            if any(w not in FILLER_WORDS for w in words) and words[-1] not in FILLER_WORDS and len(phrase) > 3:
-                counts[phrase] += weight
+            if (any(w not in FILLER_WORDS for w in words) and words[-1] not in FILLER_WORDS and len(phrase) > 3
+                    and not _WHEN.search(phrase)):
+                said[phrase] += 1
+                score[phrase] += weight
     forms = narrative.surface_forms(sentences)
-    return [forms[p] for p, n in counts.most_common() if n >= 2]
+    return [forms[p] for p in sorted(score, key=lambda p: -score[p]) if said[p] >= 2]
 
 
 def title_of(sentences: Sequence[Sentence], weights: Any = None) -> str:
@@ -111,7 +120,7 @@ def _rule_items(sentences: Sequence[Sentence], probs: dict[str, Any] | None, ctx
 def _found(name: str, sentences: Sequence[Sentence], probs: dict[str, Any], ruled: set[int]) -> list[int]:
     threshold = detect.load().thresholds[name]
     return [s.index for s in sentences if probs[name][s.index] >= threshold
-            or (s.index in ruled and probs[name][s.index] >= RULE_GATE * threshold)]
+            or (s.index in ruled and probs[name][s.index] >= RULE_GATE[name] * threshold)]
 
 
 def _learned_items(sentences: Sequence[Sentence], probs: dict[str, Any] | None, ctx: extract.Context) -> Items:
@@ -120,8 +129,8 @@ def _learned_items(sentences: Sequence[Sentence], probs: dict[str, Any] | None, 
     listed = list(sentences)
     ruled_actions = {s.index for s in sentences if extract.find_action(s, ctx)}
     ruled_decisions = {s.index for s in sentences if extract.find_decision(s)}
-    actions = [extract.action_from(item, ctx)
-               for item in extract.merge_runs(listed, _found("action", sentences, probs, ruled_actions))]
+    tasks = [i for i in _found("action", sentences, probs, ruled_actions) if extract.has_task_form(listed[i].text)]
+    actions = [extract.action_from(item, ctx) for item in extract.merge_runs(listed, tasks)]
     decisions = [extract.decision_from(item)
                  for item in extract.merge_runs(listed, _found("decision", sentences, probs, ruled_decisions))]
     problems = [extract.problem_from(item) for item in extract.merge_runs(listed, _found("problem", sentences, probs, set()))]
