@@ -70,8 +70,9 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
 
 
-def train(train_rows: np.ndarray, train_labels: dict[str, np.ndarray], dev_rows: np.ndarray,
-          dev_labels: dict[str, np.ndarray]) -> tuple[dict[str, Any], dict[str, float]]:
+def train(
+    train_rows: np.ndarray, train_labels: dict[str, np.ndarray], dev_rows: np.ndarray, dev_labels: dict[str, np.ndarray]
+) -> tuple[dict[str, Any], dict[str, float]]:
     """Arrays of the shipped detectors, and the C chosen per class."""
     mean = train_rows.mean(axis=0)
     scale = train_rows.std(axis=0) + 1e-6
@@ -92,9 +93,15 @@ def train(train_rows: np.ndarray, train_labels: dict[str, np.ndarray], dev_rows:
         weights.append(w)
         biases.append(b)
         thresholds.append(threshold)
-    arrays = {"classes": np.array(detect.CLASSES), "mean": mean.astype(np.float32), "scale": scale.astype(np.float32),
-              "weights": np.column_stack(weights).astype(np.float32), "bias": np.array(biases, dtype=np.float32),
-              "thresholds": np.array(thresholds, dtype=np.float32), "attribution": np.array(detect.ATTRIBUTION)}
+    arrays = {
+        "classes": np.array(detect.CLASSES),
+        "mean": mean.astype(np.float32),
+        "scale": scale.astype(np.float32),
+        "weights": np.column_stack(weights).astype(np.float32),
+        "bias": np.array(biases, dtype=np.float32),
+        "thresholds": np.array(thresholds, dtype=np.float32),
+        "attribution": np.array(detect.ATTRIBUTION),
+    }
     return arrays, chosen_c
 
 
@@ -115,8 +122,7 @@ def report(title: str, arrays: dict[str, Any], rows: np.ndarray, labels: dict[st
         print(f"  {name:9s} P {p:5.1f}  R {r:5.1f}  F1 {f:5.1f}  (positives {int(labels[name].sum())})")
 
 
-def loso(rows: np.ndarray, labels: dict[str, np.ndarray], series: np.ndarray, arrays: dict[str, Any],
-         chosen_c: dict[str, float]) -> None:
+def loso(rows: np.ndarray, labels: dict[str, np.ndarray], series: np.ndarray, arrays: dict[str, Any], chosen_c: dict[str, float]) -> None:
     """Leave one series out on train with the C and thresholds chosen on dev: F1 per held-out series."""
     print("leave-one-series-out on train (C and threshold as chosen on dev): F1 mean / sd / min / max over series")
     for index, name in enumerate(detect.CLASSES):
@@ -129,21 +135,28 @@ def loso(rows: np.ndarray, labels: dict[str, np.ndarray], series: np.ndarray, ar
             w, b = fit((rows[~out] - mean) / scale, labels[name][~out], chosen_c[name])
             probs = sigmoid(((rows[out] - mean) / scale) @ w + b)
             scores.append(prf(probs >= float(arrays["thresholds"][index]), labels[name][out])[2])
-        print(f"  {name:9s} {statistics.mean(scores):5.1f} / {statistics.pstdev(scores):5.1f} / {min(scores):5.1f} / "
-              f"{max(scores):5.1f}  ({len(scores)} series)", flush=True)
+        print(
+            f"  {name:9s} {statistics.mean(scores):5.1f} / {statistics.pstdev(scores):5.1f} / {min(scores):5.1f} / "
+            f"{max(scores):5.1f}  ({len(scores)} series)",
+            flush=True,
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=Path("/tmp/hfkit-ami-cache"), help="embedding cache folder")
     parser.add_argument("--out", type=Path, default=detect.WEIGHTS)
-    parser.add_argument("--train-meetings", type=int, default=63, help="the first N train meetings in the seeded order "
-                        "(63 for the shipped file; 0 for all 97)")
+    parser.add_argument(
+        "--train-meetings",
+        type=int,
+        default=63,
+        help="the first N train meetings in the seeded order (63 for the shipped file; 0 for all 97)",
+    )
     parser.add_argument("--cached-only", action="store_true", help="train on the train meetings already embedded")
     parser.add_argument("--loso", action="store_true", help="also print leave-one-series-out figures on train")
     args = parser.parse_args()
     np.random.seed(0)
-    chosen = training_order(load_split("train"))[: args.train_meetings or None]
+    chosen = sorted(training_order(load_split("train"))[: args.train_meetings or None], key=lambda m: m.name)
     train_meetings, train_vectors = available(chosen, args.cache, args.cached_only)
     dev_meetings, dev_vectors = available(load_split("dev"), args.cache, False)
     print(f"train: {len(train_meetings)} meetings, dev: {len(dev_meetings)} meetings")

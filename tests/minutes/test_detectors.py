@@ -32,7 +32,7 @@ def test_features_see_the_neighbours() -> None:
     rows = detect.features(vectors, ["Okay.", "I'll send it.", "Good.", "Can you check?", "Yes."], list("ABABA"))
     assert rows.shape == (5, detect.FEATURES)
     base = len(detect.SCALARS) + len(detect.CUES)
-    before, after = rows[2, base + 384:base + 768], rows[2, base + 768:base + 1152]
+    before, after = rows[2, base + 384 : base + 768], rows[2, base + 768 : base + 1152]
     assert before[0] == before[1] == 0.5 and after[3] == after[4] == 0.5  # the two acts either side, averaged
     cue = base - len(detect.CUES) + list(detect.CUES).index("i_commit")
     assert rows[1, cue] == 1 and rows[0, cue] == 0
@@ -41,11 +41,13 @@ def test_features_see_the_neighbours() -> None:
 @pytest.mark.fast
 def test_tasks_become_imperatives_and_decisions_outcomes() -> None:
     assert imperative("So we'll have to try and decide on some of the basic functionality, um") == (
-        "Decide on some of the basic functionality")
-    assert imperative("as the industrial designer, you're gonna be working on you know the actual working design of it") \
+        "Decide on some of the basic functionality"
+    )
+    assert (
+        imperative("as the industrial designer, you're gonna be working on you know the actual working design of it")
         == "Work on the actual working design"
-    assert imperative("Dana, can you review the vendor contracts before March 10th?") == (
-        "Review the vendor contracts before March 10th")
+    )
+    assert imperative("Dana, can you review the vendor contracts before March 10th?") == ("Review the vendor contracts before March 10th")
     assert outcome("so we'll go with the yellow one") == "The group will go with the yellow one."
     assert outcome("I think we should have two batteries") == "The group will have two batteries."
 

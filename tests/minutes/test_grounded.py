@@ -49,7 +49,8 @@ def test_markdown_layout(result: object) -> None:
     for heading in ("**Date:** 2026-03-02", "**Attendees:** Bob, Dana, Lee", "## Summary", "## Key Discussion Points",
                     "## Decisions", "## Action Items", "## Next Steps"):
         assert heading in md
-    assert '- **Bob**: Send the revised budget to the board (due 2026-03-06, "Friday") [00:' in md
+    # the text transcript has no times: items show their turn, not an invented clock time (was "[00:..]")
+    assert '- **Bob**: Send the revised budget to the board (due 2026-03-06, "Friday") [turn ' in md
 
 
 def test_cli_writes_every_format(meeting_txt: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,12 +16,14 @@ from hfkit.minutes.model import ActionItem, Citation, Minutes, MinutesOptions
 
 pytestmark = pytest.mark.fast
 
-TALK = [("Ana", "We need a new supplier for the cases because the old one closed."),
-        ("Raj", "I will call the supplier in Leeds about the rubber cases."),
-        ("Ana", "The budget for the cases is twelve euros per unit."),
-        ("Raj", "That sounds fine to me, twelve euros works for the plan."),
-        ("Ana", "Let's meet again next week to look at the samples."),
-        ("Raj", "I will bring the samples from the Leeds supplier next week.")]
+TALK = [
+    ("Ana", "We need a new supplier for the cases because the old one closed."),
+    ("Raj", "I will call the supplier in Leeds about the rubber cases."),
+    ("Ana", "The budget for the cases is twelve euros per unit."),
+    ("Raj", "That sounds fine to me, twelve euros works for the plan."),
+    ("Ana", "Let's meet again next week to look at the samples."),
+    ("Raj", "I will bring the samples from the Leeds supplier next week."),
+]
 
 
 class Scripted(ChatModel):
@@ -45,20 +47,32 @@ class Scripted(ChatModel):
                 time.sleep(0.02)
                 yield " "
         elif "summaries" in json.dumps(request.options.json_schema or {}) or "items" in (request.options.json_schema or {}).get(
-                "properties", {}):
+            "properties", {}
+        ):
             yield json.dumps({"items": [line.split(". ", 1)[1] for line in prompt.splitlines() if ". " in line[:4]]})
         else:
-            ids = [int(line[1:line.index("]")]) for line in prompt.splitlines() if line.startswith("[")]
-            yield json.dumps({"summary": "Raj will call the supplier in Leeds about the rubber cases.", "decisions": [],
-                              "action_items": [{"owner": "Raj", "task": "Call the supplier in Leeds about the rubber cases",
-                                                "due": None, "segment_id": 1}] if 1 in ids else []})
+            ids = [int(line[1 : line.index("]")]) for line in prompt.splitlines() if line.startswith("[")]
+            yield json.dumps(
+                {
+                    "summary": "Raj will call the supplier in Leeds about the rubber cases.",
+                    "decisions": [],
+                    "action_items": [
+                        {"owner": "Raj", "task": "Call the supplier in Leeds about the rubber cases", "due": None, "segment_id": 1}
+                    ]
+                    if 1 in ids
+                    else [],
+                }
+            )
 
 
 def _grounded() -> tuple[Minutes, list[Segment]]:
     segments = [Segment(i, 10.0 * i, 10.0 * i + 9, text, speaker=who) for i, (who, text) in enumerate(TALK)]
     said = segments[5]
-    item = ActionItem(owner="Raj", task="Bring the samples from the Leeds supplier",
-                      citation=Citation(segment_id=5, start=said.start, end=said.end, speaker="Raj", quote=said.text))
+    item = ActionItem(
+        owner="Raj",
+        task="Bring the samples from the Leeds supplier",
+        citation=Citation(segment_id=5, start=said.start, end=said.end, speaker="Raj", quote=said.text),
+    )
     return Minutes(title="Cases", summary="The meeting discussed the cases.", action_items=[item]), segments
 
 

@@ -22,28 +22,30 @@ ATTRIBUTION = "Trained on the AMI Meeting Corpus manual annotations (CC BY 4.0),
 CLASSES = ("action", "decision", "problem", "abstract")
 NEAR, WIDE = 2, 8  # neighbours on each side: the immediate context and the topic around it
 
-CUES: dict[str, re.Pattern[str]] = {name: re.compile(pattern, re.I) for name, pattern in {
-    "i_commit": r"\bI(?:'ll| will|'m going to|'m gonna| am going to| have to| need to| can| could)\b",
-    "we_commit": r"\bwe(?:'ll| will|'re going to|'re gonna| are going to| have to| need to| should| must|'d better| gotta)\b",
-    "you_task": r"\byou(?:'ll| will|'re going to|'re gonna| are going to| have to| need to| should| must| can| could)\b",
-    "request": r"\b(?:can|could|would) you\b|\bplease\b|\bI'd like you\b|\bI want you\b",
-    "lets": r"\blet's\b|\blet us\b",
-    "next_time": r"\bnext (?:meeting|time|week)\b|\bby (?:then|tomorrow|monday|tuesday|wednesday|thursday|friday)\b",
-    "send": r"\b(?:e-?mail|send|mail|post|upload|share)\w*\b",
-    "work_on": r"\bwork(?:ing)? on\b|\blook (?:into|at)\b|\bfind out\b|\bresearch\b|\bcheck\b|\bprepare\b",
-    "decide": r"\b(?:decid|agree|settl|go with|stick with|choos|chose|final|conclu)\w*",
-    "problem": r"\b(?:problem|issue|difficult|expensive|risk|worr|concern|trouble|hard|limit|cost)\w*",
-    "negative": r"\b(?:can't|cannot|won't|not|no|don't|too)\b",
-    "role": r"\b(?:industrial designer|user interface|marketing|project manager|designer|I_D_|U_I_|U_I_D_|I_D)\b",
-    "should": r"\bshould\b|\bhave to\b|\bneed to\b|\bmust\b",
-    "will_be": r"\bwill be\b|'ll be\b|\bgoing to be\b|\bis gonna be\b",
-    "ack": r"^(?:yeah|yes|okay|ok|sure|right|alright|mm|fine|good)\b",
-    "vocative": r"^(?:\w+ )?[A-Z][a-z]+ ?,",
-    "number": r"\d|\b(?:euro|dollar|pound|cent)s?\b",
-    "think": r"\bI think\b|\bmaybe\b|\bprobably\b|\bI guess\b",
-}.items()}
-SCALARS = ("position", "position2", "log_words", "question", "speaker_changed", "speaker_changes_next",
-           "speaker_share", "speaker_is_top")
+CUES: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern, re.I)
+    for name, pattern in {
+        "i_commit": r"\bI(?:'ll| will|'m going to|'m gonna| am going to| have to| need to| can| could)\b",
+        "we_commit": r"\bwe(?:'ll| will|'re going to|'re gonna| are going to| have to| need to| should| must|'d better| gotta)\b",
+        "you_task": r"\byou(?:'ll| will|'re going to|'re gonna| are going to| have to| need to| should| must| can| could)\b",
+        "request": r"\b(?:can|could|would) you\b|\bplease\b|\bI'd like you\b|\bI want you\b",
+        "lets": r"\blet's\b|\blet us\b",
+        "next_time": r"\bnext (?:meeting|time|week)\b|\bby (?:then|tomorrow|monday|tuesday|wednesday|thursday|friday)\b",
+        "send": r"\b(?:e-?mail|send|mail|post|upload|share)\w*\b",
+        "work_on": r"\bwork(?:ing)? on\b|\blook (?:into|at)\b|\bfind out\b|\bresearch\b|\bcheck\b|\bprepare\b",
+        "decide": r"\b(?:decid|agree|settl|go with|stick with|choos|chose|final|conclu)\w*",
+        "problem": r"\b(?:problem|issue|difficult|expensive|risk|worr|concern|trouble|hard|limit|cost)\w*",
+        "negative": r"\b(?:can't|cannot|won't|not|no|don't|too)\b",
+        "role": r"\b(?:industrial designer|user interface|marketing|project manager|designer|I_D_|U_I_|U_I_D_|I_D)\b",
+        "should": r"\bshould\b|\bhave to\b|\bneed to\b|\bmust\b",
+        "will_be": r"\bwill be\b|'ll be\b|\bgoing to be\b|\bis gonna be\b",
+        "ack": r"^(?:yeah|yes|okay|ok|sure|right|alright|mm|fine|good)\b",
+        "vocative": r"^(?:\w+ )?[A-Z][a-z]+ ?,",
+        "number": r"\d|\b(?:euro|dollar|pound|cent)s?\b",
+        "think": r"\bI think\b|\bmaybe\b|\bprobably\b|\bI guess\b",
+    }.items()
+}
+SCALARS = ("position", "position2", "log_words", "question", "speaker_changed", "speaker_changes_next", "speaker_share", "speaker_is_top")
 FEATURES = len(SCALARS) + len(CUES) + 4 * 384
 
 
@@ -73,8 +75,7 @@ def _speaker_scalars(speakers: Sequence[str | None], words: Sequence[int]) -> An
     n = len(speakers)
     rows = np.zeros((n, 4), dtype=np.float32)
     for i, speaker in enumerate(speakers):
-        rows[i] = (i > 0 and speakers[i - 1] != speaker, i < n - 1 and speakers[i + 1] != speaker,
-                   share[speaker] / total, speaker == top)
+        rows[i] = (i > 0 and speakers[i - 1] != speaker, i < n - 1 and speakers[i + 1] != speaker, share[speaker] / total, speaker == top)
     return rows
 
 
@@ -84,9 +85,15 @@ def features(embeddings: Any, texts: Sequence[str], speakers: Sequence[str | Non
     embeddings = np.asarray(embeddings, dtype=np.float32).reshape(n, -1)
     words = [len(t.split()) for t in texts]
     position = np.arange(n, dtype=np.float32) / max(1, n - 1)
-    scalars = np.column_stack([position, position**2, np.log1p(np.array(words, dtype=np.float32)),
-                               np.array([t.rstrip().endswith("?") for t in texts], dtype=np.float32),
-                               _speaker_scalars(speakers, words)])
+    scalars = np.column_stack(
+        [
+            position,
+            position**2,
+            np.log1p(np.array(words, dtype=np.float32)),
+            np.array([t.rstrip().endswith("?") for t in texts], dtype=np.float32),
+            _speaker_scalars(speakers, words),
+        ]
+    )
     cues = np.array([[bool(p.search(t)) for p in CUES.values()] for t in texts], dtype=np.float32).reshape(n, len(CUES))
     before = _context(embeddings, range(-NEAR, 0))
     after = _context(embeddings, range(1, NEAR + 1))
@@ -120,8 +127,14 @@ class Detectors:
 
 def from_arrays(arrays: dict[str, Any]) -> Detectors:
     classes = tuple(str(c) for c in arrays["classes"])
-    return Detectors(classes, arrays["mean"], arrays["scale"], arrays["weights"], arrays["bias"],
-                     dict(zip(classes, (float(t) for t in arrays["thresholds"]), strict=True)))
+    return Detectors(
+        classes,
+        arrays["mean"],
+        arrays["scale"],
+        arrays["weights"],
+        arrays["bias"],
+        dict(zip(classes, (float(t) for t in arrays["thresholds"]), strict=True)),
+    )
 
 
 @lru_cache(maxsize=4)

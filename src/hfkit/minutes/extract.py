@@ -217,12 +217,19 @@ def merge_runs(sentences: list[Sentence], found: list[int], gap: int = GAP) -> l
     last = -gap - 1
     for index in sorted(found):
         sentence = sentences[index]
-        if items and index - last <= gap and items[-1].sentences[0].speaker == sentence.speaker:
+        if (items and index - last <= gap and items[-1].sentences[0].speaker == sentence.speaker
+                and not (_says_task(sentence.text) and _says_task(items[-1].text))):  # two tasks stay two items
             items[-1].sentences.append(sentence)
         else:
             items.append(Item([sentence]))
         last = index
     return items
+
+
+def _says_task(text: str) -> bool:
+    from hfkit.minutes.detect import CUES
+
+    return any(CUES[name].search(text) for name in _TASK_CUES)
 
 
 def cite_item(item: Item) -> Citation:

@@ -23,7 +23,7 @@ _TAKEAWAY = re.compile(r"\b(?:important|the key|main (?:point|thing|idea)|the po
 _LOCATION_CUE = re.compile(r"\b(?:meeting|welcome|here|gathered|held)\b", re.I)
 MAX_ITEMS = 12
 # A sentence the cue-word rules find is kept when its learned probability reaches this share of the class's threshold.
-RULE_GATE = {"action": 0.5, "decision": 0.0, "problem": 1.0}
+RULE_GATE = {"action": 0.05, "decision": 0.0, "problem": 1.0}
 
 
 def _names(segments: Sequence[Segment]) -> set[str]:
@@ -108,6 +108,18 @@ def _dedupe(items: list[Any], key: Any) -> list[Any]:
             seen.add(k)
             out.append(item)
     return out
+
+
+def _one_per_task(actions: list[ActionItem]) -> list[ActionItem]:
+    """One item per owner and task (the request and its "sure, I will" reply); a due date said in either is kept."""
+    kept: dict[str, ActionItem] = {}
+    for action in actions:
+        key = f"{action.owner}:{' '.join(action.task.lower().split()[:4])}"
+        if key not in kept:
+            kept[key] = action
+        elif kept[key].due is None and action.due is not None:
+            kept[key].due, kept[key].due_said = action.due, action.due_said
+    return list(kept.values())
 
 
 def _rule_items(sentences: Sequence[Sentence], probs: dict[str, Any] | None, ctx: extract.Context) -> Items:
@@ -201,7 +213,7 @@ def build(segments: Sequence[Segment], sentences: Sequence[Sentence], embeddings
     ctx = extract.Context(meeting_date, set(attendees), _next_speaker(sentences, segments))
     actions, decisions, problems = ITEM_FINDERS[options.detector](sentences, probs, ctx)
     questions: list[Question] = [q for s in sentences if (q := extract.find_question(s))]
-    minutes.action_items = _dedupe(actions, lambda a: f"{a.owner}:{' '.join(a.task.split()[:4])}")[:MAX_ITEMS * 2]
+    minutes.action_items = _one_per_task(actions)[:MAX_ITEMS * 2]
     minutes.decisions = _dedupe(decisions, lambda d: d.text)[:MAX_ITEMS * 2]
     minutes.problems = _dedupe(problems, lambda q: q.text)[:MAX_ITEMS // 2]
     minutes.open_questions = _dedupe(questions, lambda q: q.text)[:5]
