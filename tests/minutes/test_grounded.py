@@ -61,8 +61,8 @@ def test_cli_writes_every_format(meeting_txt: Path, tmp_path: Path, capsys: pyte
     captured = capsys.readouterr()
     assert "# Meeting Minutes - Budget" in captured.out
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["minutes.docx", "minutes.html", "minutes.json", "minutes.md", "transcript.json", "transcript.srt",
-                     "transcript.txt", "transcript.vtt"]
+    assert names == ["minutes.docx", "minutes.html", "minutes.json", "minutes.md", "speakers.png", "transcript.json",
+                     "transcript.srt", "transcript.txt", "transcript.vtt"]
     data = Minutes.model_validate_json((out / "minutes.json").read_text())
     assert data.title == "Budget" and "Lee Park" in data.attendees
     assert "<h2>Action Items</h2>" in (out / "minutes.html").read_text()
