@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from hfkit.core import audio
 from tests.helpers import write_wav
@@ -22,6 +23,7 @@ def _speech_with_pauses(seconds: int, pause_every: float) -> tuple[np.ndarray, l
     return samples, centres
 
 
+@pytest.mark.fast
 def test_one_array_and_small_blocks_give_the_same_cuts_at_pauses() -> None:
     samples, centres = _speech_with_pauses(200, 7.0)
     whole = list(audio.cut_at_pauses([samples], 30.0, 10.0))
@@ -35,6 +37,7 @@ def test_one_array_and_small_blocks_give_the_same_cuts_at_pauses() -> None:
     assert all(20.0 * RATE <= chunk.size <= 30.0 * RATE for _, chunk in whole[:-1])
 
 
+@pytest.mark.fast
 def test_stream_reads_a_file_in_chunks_that_rejoin_to_the_decoded_audio(tmp_path: Path) -> None:
     samples, _ = _speech_with_pauses(95, 5.0)
     path = tmp_path / "long.wav"

@@ -29,6 +29,7 @@ def test_chat_template_decides_chat_capability() -> None:
     assert gemma.can("completion") and not gemma.can("chat")
 
 
+@pytest.mark.fast
 def test_split_weights_are_assembled_once_and_atomically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HFKIT_CACHE", str(tmp_path))
     results: list[Path] = []
@@ -47,6 +48,7 @@ def test_split_weights_are_assembled_once_and_atomically(tmp_path: Path, monkeyp
     assert (target / "model.bin").stat().st_mtime == mtime
 
 
+@pytest.mark.fast
 def test_gemma_assembly_checks_sha256(tmp_path: Path) -> None:
     parts = [tmp_path / "a", tmp_path / "b"]
     for p in parts:
@@ -77,6 +79,7 @@ def test_local_paths_are_detected(tmp_path: Path) -> None:
         resolve_local(tmp_path / "config.json")
 
 
+@pytest.mark.fast
 def test_hub_id_offline_names_model_and_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path))
@@ -86,6 +89,7 @@ def test_hub_id_offline_names_model_and_fix(monkeypatch: pytest.MonkeyPatch, tmp
     assert "hfkit models pull" in info.value.hint
 
 
+@pytest.mark.fast
 def test_hub_id_is_loaded_from_the_standard_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A model placed in the huggingface_hub cache layout resolves offline, without network."""
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
@@ -111,6 +115,7 @@ def test_openai_reference(monkeypatch: pytest.MonkeyPatch) -> None:
         resolve("openai:")
 
 
+@pytest.mark.fast
 def test_models_cli_list_and_info(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(["models", "list", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
@@ -122,12 +127,14 @@ def test_models_cli_list_and_info(capsys: pytest.CaptureFixture[str]) -> None:
     assert Path(info["path"]).is_file() and info["format"] == "gguf"
 
 
+@pytest.mark.fast
 def test_models_cli_unknown_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(["models", "info", "smollm3"]) == 1
     err = capsys.readouterr().err
     assert "Unknown model 'smollm3'" in err and "smollm2" in err and "Traceback" not in err
 
 
+@pytest.mark.fast
 def test_cli_usage_errors_are_one_clear_message(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(["transcrib"]) == 2
     err = capsys.readouterr().err

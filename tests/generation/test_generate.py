@@ -58,6 +58,7 @@ def test_json_schema_output_always_parses_and_validates(seed: int) -> None:
     assert validation_errors(PERSON, value) == []
 
 
+@pytest.mark.fast
 def test_base_model_is_refused_for_chat_with_the_reason() -> None:
     with pytest.raises(UnsupportedModelError, match="base model without a chat template"):
         hfkit.chat([{"role": "user", "content": "hi"}], model="gemma3-270m")
@@ -93,6 +94,7 @@ def test_schema_check_rejects_non_objects() -> None:
         check_schema([1, 2])
 
 
+@pytest.mark.fast
 def test_cli_base_model_chat_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(["generate", "hello", "--model", "gemma3-270m"]) == 1
     err = capsys.readouterr().err

@@ -19,6 +19,7 @@ MONDAY = dt.date(2026, 3, 2)
     ("next week", "2026-03-09"), ("the end of the month", "2026-03-31"), ("March 10th", "2026-03-10"),
     ("June 30th, 2022", "2022-06-30"), ("the 5th of April", "2026-04-05"), ("January 3", "2027-01-03"),
 ])
+@pytest.mark.fast
 def test_resolve_due(said: str, expected: str) -> None:
     resolved = resolve_due(said, MONDAY)
     assert resolved is not None and resolved.isoformat() == expected

@@ -13,6 +13,7 @@ from hfkit.minutes.model import MinutesOptions
 from tests.helpers import run_cli
 
 
+@pytest.mark.fast
 def test_support_checks() -> None:
     quote = "I'll send the revised budget to the board by Friday."
     assert supports(quote, "Send the revised budget to the board")

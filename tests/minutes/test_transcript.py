@@ -25,6 +25,7 @@ def test_text_lines_get_speakers_times_and_continuations() -> None:
     assert segments[0].end > segments[0].start
 
 
+@pytest.mark.fast
 def test_hfkit_transcript_json_round_trip(tmp_path: Path) -> None:
     data = {"language": "en", "duration": 3.0, "segments": [
         {"id": 0, "start": 0.0, "end": 1.5, "text": "Hello.", "speaker": "A",
@@ -45,12 +46,14 @@ def test_hfkit_transcript_json_round_trip(tmp_path: Path) -> None:
     ({"language": "en"}, "'segments'"),
     ({"segments": "nope"}, "'segments'"),
 ])
+@pytest.mark.fast
 def test_wrong_shape_names_the_missing_field(data: dict[str, object], field: str) -> None:
     with pytest.raises(InputError) as info:
         parse_json(data, "x.json")
     assert field in info.value.message
 
 
+@pytest.mark.fast
 def test_qmsum_shape(shared_testdata: Path) -> None:
     data = json.loads((shared_testdata / "meetings/qmsum/IS1003a.json").read_text())
     segments = parse_json(data)

@@ -47,6 +47,7 @@ def test_two_speakers_word_error_rate(shared_testdata: Path) -> None:
     assert error <= 0.25
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("kind", ["silence", "noise"])
 def test_silence_and_noise_give_no_words(tmp_path: Path, kind: str) -> None:
     rng = np.random.default_rng(0)
@@ -104,6 +105,7 @@ def test_cli_accepts_several_files_and_directories(tmp_path: Path, shared_testda
     assert (out / "a" / "a.txt").read_text().strip() and (out / "hotwords" / "hotwords.txt").read_text().strip()
 
 
+@pytest.mark.fast
 def test_english_only_model_refuses_other_language(shared_testdata: Path) -> None:
     with pytest.raises(InputError, match="only knows English"):
         hfkit.transcribe(shared_testdata / "audio" / "jfk.wav", model="whisper-tiny.en", language="de")

@@ -15,6 +15,7 @@ from hfkit.synth.templates import list_templates, load_template
 SAMPLED = SynthOptions(seed=7, llm=None)
 
 
+@pytest.mark.fast
 def test_fourteen_templates_are_valid_json_schema() -> None:
     names = list_templates()
     assert len(names) >= 14
@@ -24,6 +25,7 @@ def test_fourteen_templates_are_valid_json_schema() -> None:
         assert expected in names
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("name", list_templates())
 def test_every_template_gives_valid_records(name: str) -> None:
     result = synth(name, 40, options=SAMPLED)
@@ -33,6 +35,7 @@ def test_every_template_gives_valid_records(name: str) -> None:
     assert result.report["delivered"] == 40 and result.report["requested"] == 40
 
 
+@pytest.mark.fast
 def test_same_seed_same_records_other_seed_other_records() -> None:
     one = synth("customers", 30, options=SAMPLED).records
     again = synth("customers", 30, options=SAMPLED).records
@@ -41,6 +44,7 @@ def test_same_seed_same_records_other_seed_other_records() -> None:
     assert one != other
 
 
+@pytest.mark.fast
 def test_email_comes_from_the_name() -> None:
     for record in synth("customers", 200, options=SAMPLED).records:
         words = [re.sub(r"[^a-z]", "", w.lower()) for w in record["full_name"].split()]
@@ -48,6 +52,7 @@ def test_email_comes_from_the_name() -> None:
         assert any(len(w) > 2 and w in local for w in words), record
 
 
+@pytest.mark.fast
 def test_order_total_is_the_sum_of_its_lines() -> None:
     for order in synth("orders", 200, options=SAMPLED).records:
         for line in order["lines"]:
@@ -61,11 +66,13 @@ def test_unique_fields_and_ids_are_unique() -> None:
         assert len({r[key] for r in records}) == 3000
 
 
+@pytest.mark.fast
 def test_card_numbers_come_from_test_ranges_only() -> None:
     cards = {r["card_number"] for r in synth("bank_transactions", 300, options=SAMPLED).records}
     assert cards <= set(TEST_CARDS)
 
 
+@pytest.mark.fast
 def test_locale_changes_names_and_ibans() -> None:
     german = synth("bank_transactions", 20, options=SynthOptions(seed=1, llm=None, locale="de_DE")).records
     assert all(r["account_iban"].startswith("DE") for r in german)
@@ -81,6 +88,7 @@ def test_weights_and_ranges_shape_the_distribution() -> None:
     assert ltv["min"] >= 0 and ltv["max"] <= 25000 and 200 < ltv["median"] < 900  # lognormal median 450
 
 
+@pytest.mark.fast
 def test_report_has_counts_text_metrics_distributions_and_manifest() -> None:
     report = synth("support_tickets", 50, options=SAMPLED).report
     assert report["attempts"] >= 50 and report["invalid"] == 0
@@ -91,6 +99,7 @@ def test_report_has_counts_text_metrics_distributions_and_manifest() -> None:
     assert manifest["seed"] == 7 and len(manifest["spec_hash"]) == 16 and manifest["versions"]["faker"]
 
 
+@pytest.mark.fast
 def test_exact_duplicates_are_replaced_and_an_impossible_count_fails_clearly() -> None:
     from hfkit.core.errors import GenerationError
 
@@ -102,6 +111,7 @@ def test_exact_duplicates_are_replaced_and_an_impossible_count_fails_clearly() -
         synth(schema, 4, options=SAMPLED)
 
 
+@pytest.mark.fast
 def test_near_duplicate_text_is_rejected() -> None:
     from hfkit.synth.quality import Uniqueness
 
@@ -114,11 +124,13 @@ def test_near_duplicate_text_is_rejected() -> None:
     assert seen.problem({"text": "Shipping was slow and the box arrived crushed, so I sent it back for a refund"}) is None
 
 
+@pytest.mark.fast
 def test_preview_is_fast_and_sampled() -> None:
     records = preview("product_reviews", n=5)
     assert len(records) == 5 and all(r["review_text"] for r in records)
 
 
+@pytest.mark.fast
 def test_pydantic_class_and_nullable_fields() -> None:
     from pydantic import BaseModel, Field
 
@@ -134,6 +146,7 @@ def test_pydantic_class_and_nullable_fields() -> None:
     assert any("nickname" not in r for r in records)  # optional: sometimes absent
 
 
+@pytest.mark.fast
 def test_seed_wrapper_returns_text_in_the_asked_format() -> None:
     import csv
     import io
@@ -146,6 +159,7 @@ def test_seed_wrapper_returns_text_in_the_asked_format() -> None:
     assert len(json.loads(generate_synthetic_data("employees", 3, "json"))) == 3
 
 
+@pytest.mark.fast
 def test_review_text_must_agree_with_the_rating() -> None:
     from hfkit.synth.checks import compile_checks
 
@@ -160,6 +174,7 @@ def test_review_text_must_agree_with_the_rating() -> None:
 
 @pytest.mark.parametrize(("hint", "first"), [("T-", "T-0000001"), ("T_", "T_0000001"), ("T", "T-0000001"),
                                              ("", "0000001")])
+@pytest.mark.fast
 def test_an_id_prefix_separator_is_not_doubled(hint: str, first: str) -> None:
     schema = {"type": "object", "properties": {"ticket": {"type": "string", "x-id": hint}}, "required": ["ticket"]}
     records = synth(schema, 2, options=SAMPLED).records

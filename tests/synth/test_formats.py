@@ -40,6 +40,7 @@ record = st.fixed_dictionaries({
 })
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("fmt", formats.FORMATS)
 @pytest.mark.parametrize("nested", ["flatten", "json"])
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -51,6 +52,7 @@ def test_write_then_read_gives_the_same_records(tmp_path: Path, fmt: str, nested
     assert formats.read(path, SCHEMA, fmt, nested) == records
 
 
+@pytest.mark.fast
 def test_csv_is_rfc4180_and_neutralises_formulas(tmp_path: Path) -> None:
     rows = [{"name": "=HYPERLINK(\"x\")", "count": 1, "price": None, "active": True, "day": "2024-01-02",
              "tags": ["a,b"], "address": {"city": "@evil", "zip": None}, "matrix": []}]
@@ -66,6 +68,7 @@ def test_csv_is_rfc4180_and_neutralises_formulas(tmp_path: Path) -> None:
     assert not any(c.startswith(("=", "+", "@")) for c in table[1])
 
 
+@pytest.mark.fast
 def test_parquet_column_types_come_from_the_schema(tmp_path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq

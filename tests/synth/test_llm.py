@@ -72,6 +72,7 @@ def test_server_path_runs_concurrently(openai_server: str, in_tmp: Path) -> None
     assert report["manifest"]["options"]["concurrency"] == 3
 
 
+@pytest.mark.fast
 def test_proposal_becomes_a_usable_schema() -> None:
     from hfkit.synth.propose import to_schema
 

@@ -15,6 +15,7 @@ from hfkit.toolkit.pipelines import pipeline, save_output
 TinyModel = Callable[[str], str]
 
 
+@pytest.mark.fast
 def test_sequence_classification_gives_a_label_of_the_model(tiny_model: TinyModel) -> None:
     result = pipeline("sentiment-analysis", tiny_model("bert-sentiment"), device="cpu")("a great movie")
     assert result.engine == "transformers"
@@ -22,6 +23,7 @@ def test_sequence_classification_gives_a_label_of_the_model(tiny_model: TinyMode
     assert sum(result.data["scores"].values()) == pytest.approx(1.0, abs=1e-3)
 
 
+@pytest.mark.fast
 def test_token_classification_returns_spans_of_the_input(tiny_model: TinyModel) -> None:
     text = "barack obama was in paris"
     entities = pipeline("ner", tiny_model("bert-ner"), device="cpu")(text).data["entities"]
@@ -30,6 +32,7 @@ def test_token_classification_returns_spans_of_the_input(tiny_model: TinyModel) 
         assert text[entity["start"]:entity["end"]].strip()
 
 
+@pytest.mark.fast
 def test_extractive_qa_answers_with_a_span_of_the_context(tiny_model: TinyModel) -> None:
     context = "barack obama was the president of the united states"
     result = pipeline("qa", tiny_model("bert-qa"), device="cpu", context=context)("who was the president ?")
@@ -38,6 +41,7 @@ def test_extractive_qa_answers_with_a_span_of_the_context(tiny_model: TinyModel)
     assert data["answer"] and 0.0 < data["score"] <= 1.0
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("name", ["t5", "marian"])
 def test_seq2seq_translation_generates_text(tiny_model: TinyModel, name: str) -> None:
     result = pipeline("translation", tiny_model(name), device="cpu", src="en", tgt="fr", max_tokens=6)("hello world")
@@ -45,6 +49,7 @@ def test_seq2seq_translation_generates_text(tiny_model: TinyModel, name: str) ->
     assert len(result.data["text"].split()) <= 6
 
 
+@pytest.mark.fast
 def test_t5_summarizes_and_marian_is_refused_for_summaries(tiny_model: TinyModel) -> None:
     summary = pipeline("summarization", tiny_model("t5"), device="cpu", max_tokens=6)("the meeting budget was good")
     assert len(summary.data["text"].split()) <= 6
@@ -52,17 +57,20 @@ def test_t5_summarizes_and_marian_is_refused_for_summaries(tiny_model: TinyModel
         pipeline("summarization", tiny_model("marian"))
 
 
+@pytest.mark.fast
 def test_zero_shot_with_an_nli_model_ranks_every_label(tiny_model: TinyModel) -> None:
     data = pipeline("zero-shot", tiny_model("bert-nli"), device="cpu", labels=["sports", "music"])("a great film").data
     assert sorted(data["labels"]) == ["music", "sports"]
     assert sum(data["scores"]) == pytest.approx(1.0, abs=1e-3)
 
 
+@pytest.mark.fast
 def test_feature_extraction_mean_pools_to_the_hidden_size(tiny_model: TinyModel) -> None:
     data = pipeline("feature-extraction", tiny_model("bert-base"), device="cpu")("hello world").data
     assert data["dimension"] == 32 and len(data["vector"]) == 32
 
 
+@pytest.mark.fast
 def test_text_generation_with_a_base_model_continues_the_prompt(tiny_model: TinyModel) -> None:
     out = pipeline("text-generation", tiny_model("gpt2"), device="cpu", max_new_tokens=5)("hello world")
     assert out[0]["generated_text"] == "hello world" + out.data["text"] and out.data["text"]  # prompt + continuation
@@ -112,6 +120,7 @@ def test_vits_text_to_speech_writes_a_wav(tiny_model: TinyModel, tmp_path: Path)
         assert data["seconds"] == round(handle.getnframes() / 16000, 3) > 0
 
 
+@pytest.mark.fast
 def test_a_model_made_for_another_task_is_refused(tiny_model: TinyModel) -> None:
     with pytest.raises(UnsupportedModelError, match="ForTokenClassification, made for ner"):
         pipeline("sentiment-analysis", tiny_model("bert-ner"))
