@@ -137,3 +137,16 @@ def test_pydantic_module_class(in_tmp: Path, capsys: pytest.CaptureFixture[str],
 def test_bad_option_values(capsys: pytest.CaptureFixture[str]) -> None:
     _fails(["synth", "customers", "--concurrency", "0"], capsys, "--concurrency")
     _fails(["synth", "customers", "--csv-nested", "deep"], capsys, "--csv-nested")
+
+
+@pytest.mark.fast
+def test_a_failed_run_leaves_no_new_output_folder(tmp_path: Path) -> None:
+    from hfkit.core.errors import HfkitError
+    from hfkit.synth.api import synth
+
+    target = tmp_path / "new" / "deeper" / "out.jsonl"
+    with pytest.raises(HfkitError):
+        synth({"type": "string", "minLength": 3, "maxLength": 2}, 5, output=target)
+    assert not (tmp_path / "new").exists()
+    synth("customers", 3, output=target)
+    assert target.exists() and len(target.read_text().splitlines()) == 3

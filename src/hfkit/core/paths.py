@@ -98,7 +98,7 @@ def _check_writable_folder(folder: Path, option: str) -> None:
 
 
 @contextmanager
-def created_dir(path: Path) -> Iterator[Path]:
+def created_dir(path: Path, option: str = "--output-dir") -> Iterator[Path]:
     """Create ``path`` (and missing parents) for the block; remove the folders it created if the block fails and
     left them empty, so a failed job leaves no empty output folder behind."""
     path = Path(path)
@@ -112,7 +112,7 @@ def created_dir(path: Path) -> Iterator[Path]:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"Cannot create output directory '{path}' ({exc.strerror}).", "Choose another --output-dir.") from exc
+        raise InputError(f"Cannot create output directory '{path}' ({exc.strerror}).", f"Choose another {option}.") from exc
     try:
         yield path
     except BaseException:

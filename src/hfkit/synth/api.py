@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from hfkit.backends.base import ChatModel, load_chat_model
 from hfkit.core.atomic import write_text
 from hfkit.core.errors import GenerationError, InputError
+from hfkit.core.paths import created_dir
 from hfkit.core.plots import available as plots_available
+from hfkit.core.pool import pooled
 from hfkit.synth import formats
 from hfkit.synth.checkpoint import Checkpoint, checkpoint_path
 from hfkit.synth.engine import Engine, EngineSettings, Produce, State
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
 
 DEFAULT_LLM = "smollm2-135m-instruct"
 ProgressCallback = Callable[[int, int], None]
-_MODELS: dict[tuple[str, str | None, int], ChatModel] = {}
-_MODELS_LOCK = threading.Lock()
 
 
 class SynthOptions(BaseModel):
@@ -106,10 +105,18 @@ def synth(spec: str | dict[str, Any] | type | Spec, n: int, *, options: SynthOpt
     """
     options = options or SynthOptions()
     check_count(n, options.max_records)
-    if output is not None:
-        output = Path(output)
-        fmt = formats.check_format(fmt or format_of(output))
+    if output is None:
+        return _synth(spec, n, options, on_progress, None, fmt, scale, resume)
+    output = Path(output)
+    fmt = formats.check_format(fmt or format_of(output))
+    with created_dir(output.parent if str(output.parent) else Path("."), "--output"):  # a failed run leaves no empty folder
         check_output(output, overwrite, resume)
+        return _synth(spec, n, options, on_progress, output, fmt, scale, resume)
+
+
+def _synth(spec: str | dict[str, Any] | type | Spec, n: int, options: SynthOptions,
+           on_progress: ProgressCallback | None, output: Path | None, fmt: str | None, scale: ScaleOptions | None,
+           resume: bool) -> SynthResult:
     resolved = resolve_spec(spec)
     if resolved.source == "sample" and resolved.path is not None:
         return _from_sample(resolved.path, n, options, on_progress, output, fmt)
@@ -267,11 +274,10 @@ def _manifest(spec: Spec, options: SynthOptions, uses_model: bool) -> dict[str, 
 
 
 def chat_model(options: SynthOptions) -> ChatModel:
-    """The chat model named by ``options.llm`` (loaded once per process)."""
-    key = (str(options.llm), options.base_url, options.concurrency)
-    with _MODELS_LOCK:
-        if key not in _MODELS:
-            # a local GGUF gets one llama.cpp slot per concurrent record: the records are decoded in one batch
-            _MODELS[key] = load_chat_model(str(options.llm), base_url=options.base_url, context_size=4096,
-                                           parallel=options.concurrency)
-        return _MODELS[key]
+    """The chat model named by ``options.llm`` (loaded once per process, in the model pool).
+
+    A local GGUF gets one llama.cpp slot per concurrent record, so the records are decoded in one batch.
+    """
+    return pooled("synth-chat", str(options.llm), options.base_url, options.concurrency,
+                  loader=lambda: load_chat_model(str(options.llm), base_url=options.base_url, context_size=4096,
+                                                 parallel=options.concurrency))
