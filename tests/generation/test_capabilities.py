@@ -63,3 +63,12 @@ def _options():  # type: ignore[no-untyped-def]
     from hfkit.core.types import GenerationOptions
 
     return GenerationOptions(max_tokens=6, seed=1)
+
+
+def test_a_context_beyond_what_the_model_was_trained_with_is_refused_before_loading() -> None:
+    from hfkit.backends.base import load_chat_model
+    from hfkit.core.errors import InputError
+
+    with pytest.raises(InputError, match="beyond the 8,192 that 'smollm2-135m-instruct' was trained with") as info:
+        load_chat_model("smollm2-135m-instruct", context_size=100_000)
+    assert info.value.hint == "Pass --context-size 8192 or less."

@@ -19,7 +19,7 @@ from typing import Any
 
 from hfkit.backends.base import ChatModel
 from hfkit.core.config import cpu_threads
-from hfkit.core.errors import ContextTooSmallError, GenerationError, SchemaError, missing_extra
+from hfkit.core.errors import ContextTooSmallError, GenerationError, InputError, SchemaError, missing_extra
 from hfkit.core.gguf import read_metadata
 from hfkit.core.registry import ResolvedModel
 from hfkit.core.types import ChatRequest, GenerationOptions, Usage
@@ -41,7 +41,7 @@ class LlamaCppChatModel(ChatModel):
             raise missing_extra("xllamacpp", "all") from exc
         self.name = model.name
         self.path = model.path
-        self.context_size = context_size or _default_context(model)
+        self.context_size = _checked_context(model, context_size)
         self.has_chat_template = model.can("chat")
         params = xllamacpp.CommonParams()
         params.model.path = str(model.path)
@@ -209,8 +209,22 @@ def _body(options: GenerationOptions) -> dict[str, Any]:
 
 
 def _default_context(model: ResolvedModel) -> int:
+    return min(_trained_context(model), 8192)
+
+
+def _trained_context(model: ResolvedModel) -> int:
     if model.path is None:
         return 4096
     meta = read_metadata(model.path)
-    trained = next((int(v) for k, v in meta.items() if k.endswith(".context_length") and v), 4096)
-    return min(trained, 8192)
+    return next((int(v) for k, v in meta.items() if k.endswith(".context_length") and v), 4096)
+
+
+def _checked_context(model: ResolvedModel, asked: int | None) -> int:
+    """``asked`` (or the default) once it fits the context the model was trained with."""
+    if not asked:
+        return _default_context(model)
+    trained = _trained_context(model)
+    if asked > trained:
+        raise InputError(f"A context of {asked:,} tokens is beyond the {trained:,} that '{model.name}' was trained with.",
+                         f"Pass --context-size {trained} or less.")
+    return asked
