@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from hfkit.core.errors import SchemaError
-from hfkit.generation.schema_check import MAX_DEPTH, MAX_NODES, check_satisfiable
+from hfkit.generation.schema_check import MAX_DEPTH, MAX_NODES, check_satisfiable, resolve_local_ref
 
 BOUNDS = (
     ("minLength", "maxLength"),
@@ -81,7 +81,7 @@ def _check_refs(schema: Any, where: str) -> None:
             raise SchemaError(
                 f"{where} has the reference '{ref}' at '{path}'; only local references (#/...) work.", "Inline the referenced schema."
             )
-        if _target(schema, ref) is None:
+        if resolve_local_ref(schema, ref) is None:
             raise SchemaError(f"{where} has the reference '{ref}' at '{path}', which points to nothing.", "Fix the $ref path.")
     for path in refs:
         _follow(refs, path, where)
@@ -100,15 +100,3 @@ def _follow(refs: dict[str, Any], start: str, where: str) -> None:
             f"{where} has a $ref loop through '{refs[start]}' at '{start}'.", "Break the loop: a reference must not lead back to itself."
         )
 
-
-def _target(schema: Any, ref: str) -> Any:
-    node = schema
-    for part in ref[2:].split("/") if ref != "#" else []:
-        part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node

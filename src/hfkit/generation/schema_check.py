@@ -204,20 +204,7 @@ class _Checker:
 
     def resolve(self, ref: str) -> Any:
         """The node a local ``$ref`` points at, or None when it is not a local JSON pointer or names nothing."""
-        if ref == "#":
-            return self.root
-        if not ref.startswith("#/"):
-            return None
-        target: Any = self.root
-        for raw in ref[2:].split("/"):
-            part = raw.replace("~1", "/").replace("~0", "~")
-            if isinstance(target, dict) and part in target:
-                target = target[part]
-            elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
-                target = target[int(part)]
-            else:
-                return None
-        return target
+        return resolve_local_ref(self.root, ref)
 
     def _tick(self) -> None:
         self.steps += 1
@@ -601,3 +588,21 @@ def _object(checker: _Checker, node: dict[str, Any], pointer: str) -> Unsatisfia
 
 
 _TYPE_CHECKS = {"string": _string, "number": _number_type, "integer": _integer_type, "array": _array, "object": _object}
+
+
+def resolve_local_ref(root: Any, ref: str) -> Any:
+    """The node of ``root`` a local ``$ref`` (``#`` or ``#/a/b``) points at; None for other refs or missing names."""
+    if ref == "#":
+        return root
+    if not ref.startswith("#/"):
+        return None
+    target: Any = root
+    for raw in ref[2:].split("/"):
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(target, dict) and part in target:
+            target = target[part]
+        elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
+            target = target[int(part)]
+        else:
+            return None
+    return target
