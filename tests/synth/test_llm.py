@@ -53,7 +53,7 @@ def test_description_picks_the_closest_template_and_adapts_it(in_tmp: Path,
     assert cli(["synth", "customer profiles for a bike shop in Berlin", "-n", "5", "--llm", "none",
                 "-o", "bikes.jsonl"]) == 0
     err = capsys.readouterr().err
-    assert "using 'customers'" in err
+    assert "matched the built-in template 'customers'" in err
     records = [json.loads(line) for line in (in_tmp / "bikes.jsonl").read_text().splitlines()]
     assert len(records) == 5 and all(r["country"] == "Germany" for r in records)  # Berlin -> de_DE
     manifest = json.loads((in_tmp / "bikes.report.json").read_text())["manifest"]

@@ -178,27 +178,16 @@ def test_misspelt_task_names_the_closest(capsys: pytest.CaptureFixture[str]) -> 
     assert "Unknown task 'sentimnt-analysis'" in err and "Did you mean 'sentiment-analysis'?" in err
 
 
-def test_a_task_without_a_local_model_names_hub_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_task_without_a_local_hub_model_runs_on_the_embedded_chat_model_and_says_so(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import huggingface_hub.constants
 
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path))
-    assert main(["pipeline", "summarization", "A long text."]) == 1
-    err = capsys.readouterr().err
-    assert "facebook/bart-large-cnn" in err and "hfkit models pull" in err and len(err.strip().splitlines()) == 1
-    assert main(["pipeline", "translation", "Bonjour", "--src", "fr", "--tgt", "de"]) == 1
-    assert "hfkit models pull Helsinki-NLP/opus-mt-fr-de" in capsys.readouterr().err
-
-
-def test_translation_suggests_each_hub_model_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    import huggingface_hub.constants
-
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path))
-    assert main(["pipeline", "translation", "Good morning", "--src", "en", "--tgt", "de"]) == 1
-    err = capsys.readouterr().err
-    assert err.count("Helsinki-NLP/opus-mt-en-de") == 3  # once among the suggestions, twice in the pull hint
-    assert "suitable hub models are Helsinki-NLP/opus-mt-en-de, Helsinki-NLP/opus-mt-en-fr, " in err
+    assert main(["pipeline", "summarization", "The council met on Monday and agreed to repair the bridge."]) == 0
+    said = capsys.readouterr()
+    assert "summarization · smollm2-135m-instruct (chat)" in said.err and said.out.strip()
+    assert main(["pipeline", "translation", "Bonjour", "--src", "fr", "--tgt", "de"]) == 0
+    assert "translation · smollm2-135m-instruct (chat)" in capsys.readouterr().err
 
 
 def test_hfkit_generate_runs_on_a_transformers_model(tiny_model: TinyModel, tmp_path: Path,
@@ -216,4 +205,4 @@ def test_cuda_asked_without_a_gpu_is_one_clear_line(tiny_model: TinyModel, capsy
     if torch.cuda.is_available():
         pytest.skip("this machine has a CUDA GPU")
     assert main(["pipeline", "sentiment", "good", "--model", tiny_model("bert-sentiment"), "--device", "cuda"]) == 2
-    assert "sees no CUDA GPU" in capsys.readouterr().err
+    assert "no CUDA GPU is visible" in capsys.readouterr().err

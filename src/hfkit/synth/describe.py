@@ -301,9 +301,12 @@ def _template_for(description: str, subject: list[str]) -> Composed | None:
 
     names = {n: n for n in list_templates()} | ALIASES
     joined = "_".join(w for w in subject if w not in GENERIC_HEADS)
+    lead = re.split(r"\b(?:for|in|at|from|of|on|by|near|around)\b", description, maxsplit=1, flags=re.IGNORECASE)[0]
+    lead_joined = "_".join(w for w in words(lead) if w in subject and w not in GENERIC_HEADS)  # 'customer profiles for...'
     for key, name in names.items():
         if (
             joined in (key, key.removesuffix("s"))
+            or (lead_joined and lead_joined in (key, key.removesuffix("s")))
             or subject[-1:] == [key]
             or (len(subject) >= 1 and f"{subject[-1]}s" == key and len(subject) <= 2)
         ):
