@@ -107,4 +107,5 @@ def test_ctrl_c_while_the_language_model_loads_or_writes_exits_cleanly_with_130(
         tmp_path: Path, after_start: float | None, after_checkpoint: float | None) -> None:
     code, err = _interrupt(tmp_path, after_start, after_checkpoint)
     assert "FATAL" not in err and "Traceback" not in err, err
-    assert code == 130 and "--resume" in err, err
+    # before the first checkpoint there is nothing to resume: the partial output is removed and the message says so
+    assert code == 130 and ("--resume" in err or (after_start is not None and "partial output was removed" in err)), err

@@ -35,7 +35,7 @@ def test_chat_error_shows_a_message_not_a_traceback(page: Any) -> None:
     toast = page.locator(".toast-body").first
     toast.wait_for()
     text = toast.inner_text()
-    assert "Unknown model 'no-such-model'" in text
+    assert "The model 'no-such-model' is not offered by this web app" in text
     assert "Traceback" not in text
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     toast.wait_for(state="visible")
