@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Create .venv in the repository and install hfkit with its embedded models.
 #   scripts/bootstrap.sh           everything a user needs (hfkit[all])
-#   scripts/bootstrap.sh --test    plus test tools, Chromium (browser tests) and espeak-ng/sox (audio evals)
+#   scripts/bootstrap.sh --test    plus test tools, Chromium (browser tests), espeak-ng/sox (audio evals), strace (no-network test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null || PYTHON=python3
 
 if [ "${1:-}" = "--test" ]; then
-  if ! command -v chromium >/dev/null || ! command -v espeak-ng >/dev/null || ! command -v sox >/dev/null; then
+  if ! command -v chromium >/dev/null || ! command -v espeak-ng >/dev/null || ! command -v sox >/dev/null || ! command -v strace >/dev/null; then
     SUDO=""; [ "$(id -u)" = "0" ] || SUDO="sudo"
     $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq chromium espeak-ng sox >/dev/null
+    $SUDO apt-get install -y -qq chromium espeak-ng sox strace >/dev/null
   fi
 fi
 
