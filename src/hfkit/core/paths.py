@@ -88,7 +88,7 @@ def _check_writable_folder(folder: Path, option: str) -> None:
             break
         existing = existing.parent
     if not existing.is_dir():
-        raise InputError(f"Output folder '{folder}' cannot be made: '{existing}' is a file.", f"Choose another {option}.")
+        raise InputError(f"Output folder '{folder}' cannot be created: '{existing}' is a file.", f"Choose another {option}.")
     try:  # a real probe: permission bits say nothing for root or on a read-only file system
         with tempfile.TemporaryFile(dir=existing, prefix=".hfkit-probe-"):
             pass
@@ -109,10 +109,12 @@ def created_dir(path: Path, option: str = "--output-dir") -> Iterator[Path]:
         if probe.parent == probe:
             break
         probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise InputError(f"Output folder '{path}' cannot be created: '{probe}' is a file.", f"Choose another {option}.")
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"Cannot create output directory '{path}' ({exc.strerror}).", f"Choose another {option}.") from exc
+        raise InputError(f"Output folder '{path}' cannot be created ({exc.strerror}).", f"Choose another {option}.") from exc
     try:
         yield path
     except BaseException:
