@@ -208,3 +208,29 @@ def test_the_seed_call_takes_format_names_in_any_case_and_checks_them_first() ->
         generate_synthetic_data("customers", 10, "XML")  # before any model loads or record is made
     with pytest.raises(InputError, match="Parquet is binary"):
         generate_synthetic_data("customers", 10, "Parquet")
+
+
+@pytest.mark.fast
+def test_known_text_columns_are_made_by_the_field_kind_registry_not_copied(tmp_path: Path) -> None:
+    from faker import Faker
+
+    fake = Faker()
+    fake.seed_instance(5)
+    rows = [{"customer_name": fake.name(), "city": fake.city(), "company": fake.company(), "phone": fake.phone_number(),
+             "age": 18 + i % 60} for i in range(300)]
+    path = tmp_path / "people.csv"
+    path.write_text("customer_name,city,company,phone,age\n" + "\n".join(
+        ",".join(f'"{r[k]}"' for k in r) for r in rows) + "\n", encoding="utf-8")
+    result = synth(str(path), 300, options=SynthOptions(seed=1, llm=None))
+    kinds = {k: v.get("x-kind") for k, v in result.schema["properties"].items()}
+    assert kinds["city"] == "city" and kinds["company"] == "company" and kinds["phone"] == "phone"
+    for column in ("city", "company", "phone"):
+        made = {r[column] for r in result.records}
+        assert not made & {r[column] for r in rows}, column
+        assert len(made) > 100, column
+    if TABLES.is_dir():  # a car's 'name' ('chevrolet chevelle malibu') does not look like a person's: stays a label
+        from hfkit.synth.tabular.columns import LearnOptions, learn_column
+
+        sample = read_sample(TABLES / "mpg.csv")
+        name = next(c for c in sample.columns if c.name == "name")
+        assert learn_column(name, sample.rows, LearnOptions()).kind == "label"

@@ -393,6 +393,39 @@ class Email(FakerColumn):
     provider = "email"
 
 
+class KindColumn(Generated):
+    """A string column whose name the field-kind registry knows (city, company, phone ...): values made by that
+    kind's generator (``hfkit.synth.kinds``), never taken from the sample; an exact sample value is redrawn."""
+
+    kind = "field-kind"
+
+    def __init__(self, raw: RawColumn, seed: int, field_kind: Any) -> None:
+        super().__init__(raw, seed)
+        self.field_kind = field_kind
+
+    def make(self, n: int, rng: np.random.Generator) -> list[Any]:
+        from hfkit.synth.fields import make_faker
+
+        if not hasattr(self, "fake"):
+            self.fake = make_faker(None)
+        self.fake.seed_instance(int(rng.integers(2**31)))
+        out: list[Any] = []
+        for _ in range(n):
+            value = self.field_kind.sample_string(rng, self.fake)
+            for _retry in range(5):
+                if value not in self.seen:
+                    break
+                value = self.field_kind.sample_string(rng, self.fake)
+            out.append(value)
+        return out
+
+    def schema(self) -> dict[str, Any]:
+        node: dict[str, Any] = {"type": "string", "x-kind": self.field_kind.name}
+        if self.field_kind.format:
+            node["format"] = self.field_kind.format
+        return {**({"anyOf": [node, {"type": "null"}]} if self.missing else node), "x-generator": self.field_kind.generator}
+
+
 class FreeText(Generated):
     """Free text: a word-bigram chain learned from the column, lengths as in the sample; no sample text copied."""
 
@@ -542,6 +575,31 @@ def _first_names() -> set[str]:
     return {str(n).lower() for n in names}
 
 
+def registry_kind(f: Facts) -> Any:
+    """The registry kind of a mostly-unique string column whose name it knows and whose sample looks like that
+    kind's values (capitalisation and word count), else None: 'name' of cars stays a label, 'city' gets cities."""
+    if not _strings(f) or len(f.present) < 20 or f.distinct <= 0.5 * len(f.present):
+        return None
+    from hfkit.synth.fields import make_faker
+    from hfkit.synth.kinds import kind_for
+
+    kind = kind_for(f.raw.name)
+    if kind is None or kind.text or "string" not in kind.types or not (kind.faker or kind.make or kind.pick):
+        return None
+    rng, fake = np.random.default_rng(0), make_faker(None)
+    fake.seed_instance(0)
+    made = [kind.sample_string(rng, fake) or "" for _ in range(50)]
+    return kind if _shape(made) == _shape([str(v) for v in f.present[:500]]) else None
+
+
+def _shape(values: list[str]) -> tuple[int, bool, bool, bool]:
+    """Median word count, mostly capitalised, mostly with digits, mostly with '@'."""
+    words = int(np.median([len(v.split()) for v in values])) if values else 0
+    def most(test: Callable[[str], bool]) -> bool:
+        return sum(1 for v in values if test(v)) > 0.5 * max(len(values), 1)
+    return min(words, 4), most(lambda v: v[:1].isupper()), most(lambda v: any(c.isdigit() for c in v)), most(lambda v: "@" in v)
+
+
 def _dates(f: Facts) -> bool:
     return _strings(f) and f.share(lambda v: bool(DATE_TEXT.match(v))) == 1.0
 
@@ -569,6 +627,7 @@ DETECTORS: tuple[tuple[Callable[[Facts], bool], Callable[[RawColumn, LearnOption
     (_datetimes, lambda r, o: Datetime(r, is_date=False)),
     (_string_id, lambda r, o: StringId(r, o.seed)),
     (_person_name, lambda r, o: PersonName(r, o.seed)),
+    (lambda f: registry_kind(f) is not None, lambda r, o: KindColumn(r, o.seed, registry_kind(_facts_of(r)))),
     (_free_text, lambda r, o: FreeText(r, o.seed)),
     (_label, lambda r, o: Label(r, o.seed)),
     (_strings, lambda r, o: Categorical(r, o)),
@@ -583,6 +642,10 @@ def learn_column(raw: RawColumn, rows: int, options: LearnOptions) -> Column:
         if fits(facts):
             return build(raw, options)
     raise AssertionError("the last detector fits every column")
+
+
+def _facts_of(raw: RawColumn) -> Facts:
+    return Facts(raw, [v for v in raw.values if v is not None], len(raw.values))
 
 
 # -- helpers -----------------------------------------------------------------------------------------------------------
