@@ -83,6 +83,15 @@ def _spearman(a: Any, b: Any) -> float:
     return float(spearmanr(a, b).statistic)
 
 
+def _records(out: Path) -> list[dict[str, Any]]:
+    """The records in ``out``, or those checkpointed so far when the run was stopped before it finished."""
+    if out.exists():
+        return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
+    checkpoint = out.with_name(f".{out.name}.checkpoint.jsonl")
+    batches = [json.loads(line) for line in checkpoint.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for b in batches if b.get("kind") == "batch" for r in b["records"]]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=200)
@@ -91,7 +100,7 @@ def main() -> None:
     parser.add_argument("--audit-only", action="store_true", help="audit the records already in --out")
     args = parser.parse_args()
     run = generate(args.n, args.slots, args.out, args.audit_only)
-    records = [json.loads(line) for line in args.out.read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = _records(args.out)
     figures = {**run, **audit(records)}
     if run["seconds"]:
         figures["records_per_s"] = len(records) / run["seconds"]
