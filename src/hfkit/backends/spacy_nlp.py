@@ -6,19 +6,25 @@ from typing import Any
 
 from hfkit.core.errors import missing_extra
 from hfkit.core.pool import pooled
-from hfkit.core.registry import resolve
+from hfkit.core.registry import ResolvedModel, resolve
 
 DEFAULT_SPACY = "en-core-web-sm"
 
 
-def load_spacy(reference: str = DEFAULT_SPACY) -> Any:
-    """The spaCy pipeline for an embedded name or a local pipeline directory."""
-    return pooled("spacy", reference, loader=lambda: _load(reference))
+__all__ = ["DEFAULT_SPACY", "load_spacy"]
 
 
-def _load(reference: str) -> Any:
+def load_spacy(reference: str | ResolvedModel = DEFAULT_SPACY) -> Any:
+    """The spaCy pipeline for an embedded name, a local pipeline directory or an already resolved model."""
+    if isinstance(reference, ResolvedModel):
+        path = str(reference.path)
+        return pooled("spacy", path, loader=lambda: _load(path))
+    return pooled("spacy", reference, loader=lambda: _load(str(resolve(reference).path)))
+
+
+def _load(path: str) -> Any:
     try:
         import spacy
     except ImportError as exc:
         raise missing_extra("spacy", "minutes") from exc
-    return spacy.load(str(resolve(reference).path))
+    return spacy.load(path)

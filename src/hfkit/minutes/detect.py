@@ -11,11 +11,12 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from hfkit.core.pool import pooled
 
 WEIGHTS = Path(__file__).with_name("detectors.npz")
 ATTRIBUTION = "Trained on the AMI Meeting Corpus manual annotations (CC BY 4.0), https://groups.inf.ed.ac.uk/ami/corpus/"
@@ -137,8 +138,11 @@ def from_arrays(arrays: dict[str, Any]) -> Detectors:
     )
 
 
-@lru_cache(maxsize=4)
 def load(path: Path = WEIGHTS) -> Detectors:
-    """The shipped detectors (loaded once per process)."""
+    """The shipped detectors (loaded once per process, in the model pool)."""
+    return pooled("detectors", str(path), loader=lambda: _read(path))
+
+
+def _read(path: Path) -> Detectors:
     with np.load(path) as data:
         return from_arrays({k: data[k] for k in data.files})

@@ -20,11 +20,12 @@ from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from hfkit.backends.base import ChatModel, TranscribeOptions, load_chat_model
+from hfkit.backends.base import ChatModel, TranscribeOptions
 from hfkit.core.config import debug_enabled
 from hfkit.core.errors import HfkitError, InputError, ServerError, UnsupportedModelError
 from hfkit.core.registry import resolve
 from hfkit.core.types import MAX_TOKENS, ChatRequest, Usage
+from hfkit.generation.api import get_chat_model
 from hfkit.server.limits import BodyLimit, error_body, pieces_while_wanted
 from hfkit.server.requests import parse_chat_body
 from hfkit.speech.transcribe import get_transcriber
@@ -57,21 +58,28 @@ class ServeOptions(BaseModel):
 
 
 class _Models:
-    """Chat models loaded on first use and kept for the server's life."""
+    """The served chat models (loaded on first use through the process's model pool) and the replies running."""
 
     def __init__(self, options: ServeOptions) -> None:
         self.options = options
-        self._chat: dict[str, ChatModel] = {}
         self._lock = threading.Lock()
-        self.waiting = 0
+        self._waiting = 0
+
+    @property
+    def waiting(self) -> int:
+        """Replies being generated or waiting now."""
+        with self._lock:
+            return self._waiting
+
+    def started(self, delta: int) -> None:
+        """Count a reply in (``+1``) or out (``-1``); safe from any thread."""
+        with self._lock:
+            self._waiting += delta
 
     def chat(self, name: str) -> ChatModel:
         if name not in self.options.chat_models:
             raise InputError(f"Model '{name}' is not served here.", f"Served models: {', '.join(self.options.chat_models)}.")
-        with self._lock:
-            if name not in self._chat:
-                self._chat[name] = load_chat_model(name, context_size=self.options.context_size, device=self.options.device)
-            return self._chat[name]
+        return get_chat_model(name, context_size=self.options.context_size, device=self.options.device)
 
     def token_limit(self, model: ChatModel) -> int:
         """The most tokens one reply may ask for: the operator's cap, and never more than the model's context."""
@@ -149,14 +157,14 @@ class _Reply:
         self.usage.finish_reason = "length"
 
     async def pieces(self) -> AsyncIterator[str]:
-        self.models.waiting += 1
+        self.models.started(+1)
         try:
             async for piece in pieces_while_wanted(self.model.complete(self.request, self.usage),
                                                    self.http.is_disconnected, self.models.options.request_seconds,
                                                    self._timed_out):
                 yield piece
         finally:
-            self.models.waiting -= 1
+            self.models.started(-1)
 
 
 def _completion(name: str, text: str, usage: Usage) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hfkit.core.pool import model_pool
 from hfkit.synth.tabular.columns import LearnOptions
 from hfkit.synth.tabular.fidelity import quality
 from hfkit.synth.tabular.model import TableModel, learn, sample_rows
@@ -22,20 +23,25 @@ BATCH = 20_000
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
-_LEARNED: dict[tuple[Any, ...], tuple[TableModel, dict[str, list[Any]]]] = {}
+LEARNED_KIND = "synth-table"
 
 
 def learn_file(path: Path, options: SynthOptions) -> tuple[TableModel, dict[str, list[Any]]]:
     """The model of the sample at ``path`` and the sample's columns (name -> values); the last one is kept."""
     path = Path(path)
     stat = path.stat() if path.is_file() else None
-    key = (str(path.resolve()), stat and stat.st_mtime_ns, stat and stat.st_size, options.rare_min)
-    if key not in _LEARNED:
-        sample = read_sample(path)
-        model = learn(sample, LearnOptions(rare_min=options.rare_min))
-        _LEARNED.clear()
-        _LEARNED[key] = model, {c.name: c.values for c in sample.columns}
-    return _LEARNED[key]
+    key = (LEARNED_KIND, str(path.resolve()), stat and stat.st_mtime_ns, stat and stat.st_size, options.rare_min)
+    pool = model_pool()
+    if key not in pool:  # only the last sample's model is kept
+        for old in pool.loaded():
+            if old[0] == LEARNED_KIND:
+                pool.evict(old)
+    return pool.get(key, lambda: _learn(path, options.rare_min))
+
+
+def _learn(path: Path, rare_min: int) -> tuple[TableModel, dict[str, list[Any]]]:
+    sample = read_sample(path)
+    return learn(sample, LearnOptions(rare_min=rare_min)), {c.name: c.values for c in sample.columns}
 
 
 def learned_schema(model: TableModel) -> dict[str, Any]:

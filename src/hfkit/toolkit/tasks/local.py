@@ -28,11 +28,9 @@ def _need_model(model: ResolvedModel | None) -> ResolvedModel:
 
 
 def spacy_ner(model: ResolvedModel | None, options: PipelineOptions, task: str) -> Runner:
-    try:
-        import spacy
-    except ImportError as exc:
-        raise missing_extra("spacy", "minutes") from exc
-    nlp = spacy.load(str(_need_model(model).path))
+    from hfkit.backends.spacy_nlp import load_spacy
+
+    nlp = load_spacy(_need_model(model))
 
     def run(text: str, call: PipelineOptions) -> dict[str, Any]:
         doc = nlp(text)

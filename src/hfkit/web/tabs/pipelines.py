@@ -11,6 +11,7 @@ import gradio as gr
 
 import hfkit.toolkit.tasks  # noqa: F401  (fills the task registry)
 from hfkit.core.audio import AUDIO_SUFFIXES
+from hfkit.core.pool import close_model, pooled
 from hfkit.toolkit.pipelines import TASKS, DictResult, ListResult, Pipeline, find_task, pipeline, save_output
 from hfkit.web.common import WebContext, guard, uploaded
 from hfkit.web.policy import ModelPolicy
@@ -30,27 +31,29 @@ TASK_WIDGETS: dict[str, frozenset[str]] = {
 WIDGETS = ("text", "context", "labels", "languages", "audio_in", "answer", "entities", "audio_out", "image")
 OUTPUTS = frozenset({"answer", "entities", "audio_out", "image"})
 OUTPUT_FILES = {"text-to-speech": "speech.wav", "text-to-image": "image.png"}
-MAX_CACHED = 4
+
+
+class _Guarded:
+    """A built pipeline with a lock: one call at a time per pipeline."""
+
+    def __init__(self, built: Pipeline) -> None:
+        self.built, self.lock = built, threading.Lock()
+
+    def __call__(self, value: str) -> ListResult | DictResult:
+        with self.lock:
+            return self.built(value)
+
+    def close(self) -> None:
+        close_model(self.built)
 
 
 class PipelineCache:
-    """Built pipelines kept for reuse (model loads are slow); one call at a time per pipeline."""
-
-    def __init__(self) -> None:
-        self._items: dict[str, tuple[Pipeline, threading.Lock]] = {}
-        self._lock = threading.Lock()
+    """Built pipelines kept for reuse in the process's model pool (model loads are slow)."""
 
     def run(self, task: str, model: str | None, value: str, **options: Any) -> ListResult | DictResult:
         key = hashlib.sha256(repr((task, model, sorted(options.items()))).encode()).hexdigest()[:16]
-        with self._lock:
-            if key not in self._items:
-                built = pipeline(task, model, **options)
-                self._items[key] = (built, threading.Lock())
-                while len(self._items) > MAX_CACHED:
-                    self._items.pop(next(iter(self._items)))
-            built, lock = self._items[key]
-        with lock:
-            return built(value)
+        guarded = pooled("web-pipeline", key, loader=lambda: _Guarded(pipeline(task, model, **options)))
+        return guarded(value)
 
 
 def widgets_of(task: str) -> frozenset[str]:
