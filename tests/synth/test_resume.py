@@ -107,5 +107,8 @@ def test_ctrl_c_while_the_language_model_loads_or_writes_exits_cleanly_with_130(
         tmp_path: Path, after_start: float | None, after_checkpoint: float | None) -> None:
     code, err = _interrupt(tmp_path, after_start, after_checkpoint)
     assert "FATAL" not in err and "Traceback" not in err, err
-    # before the first checkpoint there is nothing to resume: the partial output is removed and the message says so
-    assert code == 130 and ("--resume" in err or (after_start is not None and "partial output was removed" in err)), err
+    # before the first checkpoint there is nothing to resume: the partial output is removed and the message says so;
+    # a Ctrl-C while hfkit still imports (a second or more on a busy machine) says nothing was written
+    early = ("partial output was removed" in err or "Interrupted before anything was written." in err)
+    assert code == 130 and ("--resume" in err or (after_start is not None and early)), err
+    assert len(err.strip().splitlines()) == 1, err

@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
-import importlib
 import os
+import signal
 import sys
-import traceback
-from typing import Annotated
+from types import FrameType
 
-import click
-import typer
 
-from hfkit.cli.examples import add_examples
-from hfkit.core.config import debug_enabled
-from hfkit.core.errors import HfkitError, invalid_value
-from hfkit.core.privacy import no_telemetry
+def _interrupted_while_starting(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C before the command runs (the imports below take seconds on a busy machine): nothing was written yet,
+    so say so in one line and exit 130 (a KeyboardInterrupt here would escape as a traceback and exit -2)."""
+    sys.stderr.write("Interrupted before anything was written.\n")
+    sys.stderr.flush()
+    os._exit(130)
+
+
+def _guard_start() -> object:
+    """Install :func:`_interrupted_while_starting` for the imports; return the handler to put back afterwards."""
+    try:
+        previous = signal.getsignal(signal.SIGINT)
+        if previous is signal.default_int_handler:  # a SIGINT the caller ignores (a background job) stays ignored
+            signal.signal(signal.SIGINT, _interrupted_while_starting)
+        return previous
+    except ValueError:  # imported from a thread other than the main one: signals are not ours to handle
+        return None
+
+
+_PREVIOUS_SIGINT = _guard_start()
+
+import importlib  # noqa: E402
+import traceback  # noqa: E402
+from typing import Annotated  # noqa: E402
+
+import click  # noqa: E402
+import typer  # noqa: E402
+
+from hfkit.cli.examples import add_examples  # noqa: E402
+from hfkit.core.config import debug_enabled  # noqa: E402
+from hfkit.core.errors import HfkitError, invalid_value  # noqa: E402
+from hfkit.core.privacy import no_telemetry  # noqa: E402
 
 COMMAND_MODULES = ("transcribe", "generate", "models", "serve", "minutes", "synth", "toolkit", "web")
 
@@ -82,9 +107,10 @@ def _is_validation_error(exc: BaseException) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    no_telemetry()
     try:
+        _restore_sigint()  # from here on Ctrl-C is a KeyboardInterrupt: the command removes its partial output
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        no_telemetry()
         _register_commands()  # inside the try: Ctrl-C while the command modules import exits 130 too
         command = typer.main.get_command(app)
         add_examples(command)
@@ -110,6 +136,15 @@ def _click_exit(exc: Exception) -> int:
         show()
         return int(exc.exit_code)
     return report(exc)
+
+
+def _restore_sigint() -> None:
+    """Put back the SIGINT handler that was there before this module's imports (KeyboardInterrupt, or ignored)."""
+    if signal.getsignal(signal.SIGINT) is _interrupted_while_starting and _PREVIOUS_SIGINT is not None:
+        signal.signal(signal.SIGINT, _PREVIOUS_SIGINT)  # type: ignore[arg-type]
+
+
+_restore_sigint()  # imported as a library: the caller's Ctrl-C handling is back once the imports are done
 
 
 if __name__ == "__main__":
