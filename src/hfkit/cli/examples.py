@@ -13,18 +13,19 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "minutes": (
         "hfkit minutes examples/sample_meeting.wav --date 2026-03-02 --output-dir out/",
-        "hfkit minutes board.mp4 --speakers 5 --format md,json,docx,html",
-        "hfkit minutes transcript.json --title \"Budget review\"",
+        "hfkit minutes board.mp4 -m whisper-base --speakers 5 -f md,json,docx,html",
+        "hfkit minutes transcript.json --title \"Budget review\" --json -o out/ --overwrite",
     ),
     "synth": (
         "hfkit synth customers -n 20 --llm none --seed 1 -o customers.csv",
         "hfkit synth ticket.schema.json -n 100 -o tickets.parquet",
         "hfkit synth \"a list of employees of a Berlin start-up\" -n 5 --llm none -f text",
+        "hfkit synth customers -n 100 --llm none -o customers.jsonl --overwrite --json",
     ),
     "generate": (
         "hfkit generate \"Write a haiku about CPUs\" --max-tokens 60 --seed 1",
         "hfkit generate \"Describe a customer\" --json-schema customer.schema.json",
-        "hfkit generate \"1, 2, 3,\" --model gemma3-270m --raw",
+        "hfkit generate \"1, 2, 3,\" -m gemma3-270m --raw --json",
     ),
     "chat": (
         "hfkit chat",
@@ -49,7 +50,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "models pull": (
         "hfkit models pull Systran/faster-whisper-small",
-        "hfkit models pull Qwen/Qwen2.5-1.5B-Instruct-GGUF:Q4_K_M",
+        "hfkit models pull Qwen/Qwen2.5-1.5B-Instruct-GGUF:Q4_K_M --json",
     ),
     "pipeline": (
         "hfkit pipeline sentiment-analysis \"I love learning AI!\"",
@@ -97,7 +98,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "quantize": (
         "hfkit quantize gemma3-270m -t Q4_0 -o gemma3-270m-q4_0.gguf",
-        "hfkit quantize ./opt-125m -t int8 -o opt-125m-int8 --device cuda",
+        "hfkit quantize ./opt-125m -t int8 -o opt-125m-int8 --device cuda --json",
     ),
 }
 

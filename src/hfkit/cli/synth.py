@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from hfkit.cli.common import console, progress, stdout
+from hfkit.cli.common import Timing, console, emit_json, progress, stdout
 from hfkit.cli.recordings import RayAddress, RayFlag, RayWorkers, scale_options
 from hfkit.core.errors import Cancelled, InputError
 from hfkit.scale.executor import ScaleOptions
@@ -25,7 +25,9 @@ def synth_command(
     source: Annotated[str | None, typer.Argument(help=SOURCE_HELP)] = None,
     n: Annotated[int, typer.Option("-n", "--count", help="How many records.")] = 10,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="json, jsonl, csv, parquet or text.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (folder for multi-table).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help=(
+        "Output file (default: <name>.<format> here); a folder for a multi-table spec."))] = None,
+    output_dir: Annotated[Path | None, typer.Option("--output-dir", hidden=True)] = None,
     seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same records.")] = 0,
     locale: Annotated[str | None, typer.Option(help="Faker locale for names, addresses... e.g. de_DE.")] = None,
     llm: Annotated[str, typer.Option(help="Model for free-text fields, or 'none' to sample everything.")] = (
@@ -33,31 +35,34 @@ def synth_command(
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server for --llm openai:<model>.")] = None,
     concurrency: Annotated[int, typer.Option(help="Records written at once: parallel requests to a server, or "
                                                    "llama.cpp slots decoded in one batch for a local model.")] = 1,
-    whole_records: Annotated[bool, typer.Option(help="Let the model write whole records under the schema.")] = False,
+    whole_records: Annotated[bool, typer.Option("--whole-records", help="Let the model write whole records under the schema.")] = False,
     batch_size: Annotated[int, typer.Option(help="Records per checkpoint (0: automatic).")] = 0,
     max_records: Annotated[int, typer.Option(help="Cap on -n.")] = 1_000_000,
     csv_nested: Annotated[str, typer.Option(help="CSV nested objects: flatten (dotted columns) or json.")] = "flatten",
     rare_min: Annotated[int, typer.Option(help="Sample tables: never emit a category seen fewer than this many times "
                                                "in the sample (0: keep all).")] = 0,
-    csv_escape: Annotated[bool, typer.Option(help="CSV: prefix ' to cells a spreadsheet would run as formulas "
-                                                  "(=, +, -, @, tab); --no-csv-escape for pipelines that are not "
-                                                  "spreadsheets.")] = True,
-    overwrite: Annotated[bool, typer.Option(help="Replace an existing output.")] = False,
-    resume: Annotated[bool, typer.Option(help="Continue an interrupted run from its checkpoint.")] = False,
-    show_schema: Annotated[bool, typer.Option(help="Print the schema that would be used, then stop.")] = False,
-    propose: Annotated[bool, typer.Option(help="Let --llm propose the schema for a description.")] = False,
-    list_templates: Annotated[bool, typer.Option(help="List the built-in templates, then stop.")] = False,
+    no_csv_escape: Annotated[bool, typer.Option("--no-csv-escape", help=(
+        "CSV: leave cells a spreadsheet would run as formulas (=, +, -, @, tab) as they are; by default they get a "
+        "' prefix. For pipelines that are not spreadsheets."))] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing output.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its checkpoint.")] = False,
+    show_schema: Annotated[bool, typer.Option("--show-schema", help="Print the schema that would be used, then stop.")] = False,
+    propose: Annotated[bool, typer.Option("--propose", help="Let --llm propose the schema for a description.")] = False,
+    list_templates: Annotated[bool, typer.Option("--list-templates", help="List the built-in templates, then stop.")] = False,
     ray: RayFlag = False,
     ray_address: RayAddress = None,
     ray_workers: RayWorkers = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the files written and the report as JSON on stdout.")]
+    = False,
 ) -> None:
     from pydantic import ValidationError
 
     from hfkit.synth.api import SynthOptions
 
     if list_templates:
-        _list_templates()
+        _list_templates(as_json)
         return
+    output, csv_escape = output or output_dir, not no_csv_escape
     if source is None:
         raise InputError("No data source given.", "Pass a template name, schema file, module:Class or a description.")
     try:
@@ -74,9 +79,9 @@ def synth_command(
     if _is_tables(source):
         if scale.ray:
             raise InputError("--ray makes one table at a time, not a multi-table spec.", "Drop --ray for this spec.")
-        _tables(Path(source), options, output, fmt or "jsonl", overwrite)
+        _tables(Path(source), options, output, fmt or "jsonl", overwrite, as_json)
         return
-    _single(source, n, options, output, fmt, overwrite, resume, show_schema, propose, scale)
+    _single(source, n, options, output, fmt, (overwrite, resume, show_schema, propose, as_json), scale)
 
 
 def _route_line(route: str, schema: dict[str, Any]) -> str:
@@ -93,12 +98,16 @@ def _is_tables(source: str) -> bool:
     return is_tables_file(Path(source))
 
 
-def _single(source: str, n: int, options: Any, output: Path | None, fmt: str | None, overwrite: bool, resume: bool,
-            show_schema: bool, propose: bool, scale: ScaleOptions) -> None:
+def _single(source: str, n: int, options: Any, output: Path | None, fmt: str | None,
+            flags: tuple[bool, bool, bool, bool, bool], scale: ScaleOptions) -> None:
+    """One dataset; ``flags`` are --overwrite, --resume, --show-schema, --propose and --json."""
     from hfkit.synth.api import chat_model, check_count, synth
     from hfkit.synth.formats import check_format, format_of, suffix_of
     from hfkit.synth.sources import resolve_spec, schema_json
 
+    overwrite, resume, show_schema, propose, as_json = flags
+    timing = Timing()
+    timing.start("prepare")
     if fmt:
         fmt = check_format(fmt)
     if not show_schema:
@@ -113,6 +122,7 @@ def _single(source: str, n: int, options: Any, output: Path | None, fmt: str | N
         return
     fmt = fmt or (format_of(output) if output and output.suffix else "jsonl")
     target = output or Path(f"{spec.name}.{suffix_of(fmt)}")
+    timing.start("generate")
     with progress("records") as bar:
         task = bar.add_task(f"synth {spec.name}", total=n)
         try:
@@ -124,9 +134,12 @@ def _single(source: str, n: int, options: Any, output: Path | None, fmt: str | N
                             "Run the same command with --resume to continue.") from exc
     (_sample_summary if result.report.get("source") == "sample" else _summary)(result.report)
     console.print(f"Wrote {', '.join(str(p) for p in result.paths)}")
+    if as_json:
+        emit_json({"dataset": spec.name, "files": [str(p) for p in result.paths], "report": result.report})
+    timing.done()
 
 
-def _tables(path: Path, options: Any, output: Path | None, fmt: str, overwrite: bool) -> None:
+def _tables(path: Path, options: Any, output: Path | None, fmt: str, overwrite: bool, as_json: bool) -> None:
     from hfkit.synth.formats import check_format
     from hfkit.synth.multitable import load_tables, synth_tables
 
@@ -135,15 +148,25 @@ def _tables(path: Path, options: Any, output: Path | None, fmt: str, overwrite: 
     folder = output or Path(path.stem)
     if folder.exists() and not folder.is_dir():
         raise InputError(f"Output '{folder}' is a file, but a multi-table spec writes a folder.", "Pass a folder.")
+    timing = Timing()
+    timing.start("generate")
     with console.status(f"Making {len(spec.tables)} tables"):
         results = synth_tables(spec, options=options, output_dir=folder, fmt=fmt, overwrite=overwrite)
     for name, result in results.items():
         console.print(f"{name}: {len(result.records)} records -> {result.paths[0]}")
+    if as_json:
+        emit_json({"output_dir": str(folder), "tables": {name: {"files": [str(p) for p in result.paths],
+                                                                 "report": result.report}
+                                                          for name, result in results.items()}})
+    timing.done()
 
 
-def _list_templates() -> None:
+def _list_templates(as_json: bool) -> None:
     from hfkit.synth.templates import list_templates, load_template
 
+    if as_json:
+        emit_json([{"name": name, "description": load_template(name)["description"]} for name in list_templates()])
+        return
     for name in list_templates():
         stdout.print(f"{name:22} {load_template(name)['description']}", markup=False)
 

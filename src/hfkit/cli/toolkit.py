@@ -12,11 +12,12 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from hfkit.cli.common import console, emit, progress, stdout
+from hfkit.cli.common import Timing, console, emit, progress, stdout
 from hfkit.core.errors import InputError
 from hfkit.core.paths import read_stdin
 
 Device = Annotated[str, typer.Option(help="auto, cpu or cuda.")]
+Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace existing output files.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 TokenizerArg = Annotated[str, typer.Argument(help="Hub id, tokenizer directory, .gguf file or embedded model name.")]
 PIECE_STYLES = ("black on bright_cyan", "black on bright_yellow", "black on bright_green", "black on bright_magenta")
@@ -72,19 +73,20 @@ RENDERERS: dict[str, Callable[[Any], str]] = {
 FILE_TASKS = {"text-to-speech": Path("speech.wav"), "text-to-image": Path("image.png")}
 
 
-def _output_file(task: str, output: Path | None) -> Path | None:
+def _output_file(task: str, output: Path | None, overwrite: bool = False) -> Path | None:
     """Where a speech/image task writes (checked before any work); an existing default file is never replaced."""
     from hfkit.core.paths import check_output_file
     from hfkit.toolkit.pipelines import check_output, find_task
 
     name = find_task(task).name
     if name not in FILE_TASKS:
-        return check_output(name, check_output_file(output)) if output is not None else None
+        return check_output(name, check_output_file(output, overwrite)) if output is not None else None
     if output is None:
         output = FILE_TASKS[name]
-        if output.exists():
-            raise InputError(f"'{output}' already exists and would be replaced.", "Pass --output NEW_FILE.")
-    return check_output(name, check_output_file(output))
+        if output.exists() and not overwrite:
+            raise InputError(f"'{output}' already exists and would be replaced.",
+                             "Pass --output NEW_FILE, or --overwrite to replace it.")
+    return check_output(name, check_output_file(output, overwrite))
 
 
 def _summary_of(result: Any, written: Path | None) -> dict[str, Any]:
@@ -119,8 +121,9 @@ def pipeline_command(
     tgt: Annotated[str | None, typer.Option(help="Target language code (translation).")] = None,
     context: Annotated[str | None, typer.Option(help="Context text or file (question answering).")] = None,
     labels: Annotated[str | None, typer.Option(help="Comma-separated candidate labels (zero-shot).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o",
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE",
                                                 help="Output file: speech WAV (default speech.wav), image PNG.")] = None,
+    overwrite: Overwrite = False,
     steps: Annotated[int, typer.Option(min=1, help="Diffusion steps (text-to-image).")] = 20,
     size: Annotated[int | None, typer.Option(help="Image side in pixels (text-to-image).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
@@ -129,7 +132,7 @@ def pipeline_command(
 
     if text == "-":
         text = read_stdin()
-    written = _output_file(task, output)
+    written = _output_file(task, output, overwrite)
     options: dict[str, Any] = {"device": _check_device(device), "max_tokens": max_tokens, "src": src, "tgt": tgt,
                                "do_sample": sample, "temperature": temperature, "context": _text_or_file(context),
                                "steps": steps, "size": size, "seed": seed,
@@ -173,8 +176,8 @@ def _coloured(pieces: list[tuple[int, str]]) -> Text:
     return text
 
 
-Special = Annotated[bool, typer.Option("--special/--no-special",
-                                       help="Add the model's BOS/EOS tokens, as tokenizer.encode does.")]
+NoSpecial = Annotated[bool, typer.Option("--no-special", help=(
+    "Leave out the BOS/EOS tokens that tokenizer.encode adds by default."))]
 Templates = Annotated[Path | None, typer.Option(
     help="Folder of .jinja chat templates for tokenizers that carry none (matched by family name).")]
 
@@ -192,11 +195,11 @@ def _stdin_or(text: str) -> str:
 
 
 @tokens_app.command("encode")
-def tokens_encode(tokenizer: TokenizerArg, text: str, special: Special = True, as_json: AsJson = False) -> None:
+def tokens_encode(tokenizer: TokenizerArg, text: str, no_special: NoSpecial = False, as_json: AsJson = False) -> None:
     """Token ids of TEXT, with the model's special tokens as tokenizer.encode adds them."""
     from hfkit.toolkit import tokens
 
-    ids = tokens.encode(tokenizer, _stdin_or(text), special)
+    ids = tokens.encode(tokenizer, _stdin_or(text), not no_special)
     if as_json:
         _dump(ids)
     else:
@@ -263,7 +266,9 @@ def tokens_special(tokenizer: TokenizerArg, as_json: AsJson = False) -> None:
 def tokens_template(
     tokenizer: TokenizerArg,
     messages: Annotated[str, typer.Argument(help="Messages JSON file (or JSON text): [{role, content}, ...].")],
-    generation_prompt: Annotated[bool, typer.Option(help="Append the assistant turn opener.")] = True,
+    no_generation_prompt: Annotated[bool, typer.Option(
+        "--no-generation-prompt", help="Do not append the assistant turn opener (add_generation_prompt=False).")]
+    = False,
     chat_template: Annotated[Path | None, typer.Option(help="A Jinja chat template to use instead.")] = None,
     templates: Templates = None,
     as_json: AsJson = False,
@@ -272,7 +277,7 @@ def tokens_template(
     from hfkit.toolkit import tokens
 
     turns = tokens.load_messages(messages)
-    rendered = tokens.render_template(tokenizer, turns, generation_prompt, chat_template, templates)
+    rendered = tokens.render_template(tokenizer, turns, not no_generation_prompt, chat_template, templates)
     if as_json:
         _dump({"tokenizer": tokenizer, "template": tokens.template_source(tokenizer, chat_template, templates),
                "rendered": rendered, "ids": tokens.encode(tokenizer, rendered, special=False),
@@ -288,11 +293,13 @@ def tokens_compare(
     messages: Annotated[str | None, typer.Option(help="Messages JSON to render with each chat template.")] = None,
     templates: Templates = None,
     chart: Annotated[Path | None, typer.Option(help="Also draw the token counts as a bar chart (PNG).")] = None,
+    overwrite: Overwrite = False,
     as_json: AsJson = False,
 ) -> None:
     """The same text or messages through several tokenizers: counts, pieces, rendered templates side by side."""
     from hfkit.toolkit import tokens
 
+    _check_chart(chart, overwrite)
     rows = tokens.compare([t.strip() for t in tokenizers.split(",") if t.strip()], text,
                           tokens.load_messages(messages) if messages else None, templates=templates)
     if chart is not None:
@@ -325,7 +332,7 @@ def _token_chart(rows: list[Any], path: Path) -> None:
 def inspect_command(
     model: Annotated[str, typer.Argument(help="GGUF file, embedded name, transformers directory or hub id.")],
     depth: Annotated[int, typer.Option(min=0, help="Module tree depth.")] = 3,
-    metadata: Annotated[bool, typer.Option(help="Print every GGUF metadata key.")] = False,
+    metadata: Annotated[bool, typer.Option("--metadata", help="Print every GGUF metadata key.")] = False,
     as_json: AsJson = False,
 ) -> None:
     """Architecture, parameter count, layers, heads, context, vocabulary and storage types of a model."""
@@ -353,17 +360,20 @@ def inspect_command(
 def memory_command(
     model: Annotated[str, typer.Argument(help="Transformers directory (config.json is enough) or hub id.")],
     dtypes: Annotated[str, typer.Option(help="Comma-separated: fp32, fp16, bf16, int8, nf4.")] = "fp32,bf16,int8,nf4",
-    measure: Annotated[bool, typer.Option(help="Also load the model where it fits and measure it.")] = True,
+    no_measure: Annotated[bool, typer.Option("--no-measure", help=(
+        "Only estimate (by default the model is also loaded where it fits and measured)."))] = False,
     device: Device = "cpu",
     chart: Annotated[Path | None, typer.Option(help="Also draw estimate and measured memory per dtype (PNG).")] = None,
+    overwrite: Overwrite = False,
     as_json: AsJson = False,
 ) -> None:
     """Memory for the weights at each dtype, estimated from the config (and measured where loadable)."""
     from hfkit.backends.transformers import torch_device
     from hfkit.toolkit.memory import estimate
 
+    _check_chart(chart, overwrite)
     wanted = tuple(d.strip().lower() for d in dtypes.split(",") if d.strip())
-    rows = estimate(model, wanted, measure, torch_device(_check_device(device)))
+    rows = estimate(model, wanted, not no_measure, torch_device(_check_device(device)))
     if chart is not None:
         from hfkit.core.plots import memory_chart, save_png
 
@@ -383,18 +393,23 @@ def memory_command(
 def quantize_command(
     model: Annotated[str, typer.Argument(help="A .gguf file (or embedded GGUF) or a transformers model.")],
     qtype: Annotated[str, typer.Option("--type", "-t", help="GGUF: Q8_0, Q5_0, Q4_0, ...; transformers: int8, nf4.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output .gguf file or directory.")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE",
+                                         help="Output .gguf file (a folder for bitsandbytes int8/nf4).")],
     device: Device = "auto",
     chart: Annotated[Path | None, typer.Option(help="Also draw the file size before and after (PNG, GGUF only).")] = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace an existing output .gguf file.")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing output (and --chart).")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Re-quantize a GGUF file, or save a bitsandbytes-quantized transformers model."""
     from hfkit.core.registry import embedded, resolve
     from hfkit.toolkit.quantize import requantize_gguf, save_bitsandbytes
 
     _check_device(device)
+    _check_chart(chart, overwrite)
+    timing = Timing()
     source = resolve(model).path if embedded(model) else Path(model)
     if source is not None and source.suffix == ".gguf":
+        timing.start("quantize")
         with progress("tensors") as bar:
             job = bar.add_task("Quantizing", total=0)
             report = requantize_gguf(source, output, qtype, lambda done, total: bar.update(job, completed=done,
@@ -404,15 +419,31 @@ def quantize_command(
         if chart is not None:
             from hfkit.core.plots import quantize_chart, save_png
 
+            timing.start("chart")
             save_png(quantize_chart(report.source_bytes, report.output_bytes, report.qtype,
                                     f"{source.name} before and after quantization"), chart)
             console.print(f"Wrote {chart}")
+        if as_json:
+            _dump(asdict(report) | {"chart": str(chart) if chart else None})
+        timing.done()
         return
     if qtype.lower() not in ("int8", "nf4"):
         raise InputError(f"'{qtype}' is a GGUF type but '{model}' is not a GGUF file.",
                          "Use --type int8 or nf4 for transformers models.")
-    save_bitsandbytes(model, output, qtype.lower(), device)
+    timing.start("quantize")
+    save_bitsandbytes(model, output, qtype.lower(), device, overwrite)
     console.print(f"Wrote {output} ({qtype.lower()} bitsandbytes weights)")
+    if as_json:
+        _dump({"source": model, "output": str(output), "qtype": qtype.lower()})
+    timing.done()
+
+
+def _check_chart(chart: Path | None, overwrite: bool) -> None:
+    """A --chart file is refused before any work when it exists and --overwrite is not given."""
+    if chart is not None:
+        from hfkit.core.paths import check_output_file
+
+        check_output_file(chart, overwrite, "--chart")
 
 
 def register(app: typer.Typer) -> None:

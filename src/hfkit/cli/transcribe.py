@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from hfkit.backends.base import TranscribeOptions
-from hfkit.cli.common import console, emit, progress
+from hfkit.cli.common import Timing, console, emit, emit_json, progress
 from hfkit.cli.recordings import RayAddress, RayFlag, RayWorkers, is_batch, run_recordings, scale_options
 from hfkit.core.audio import expand_inputs
 from hfkit.core.paths import check_new_outputs, check_output_dir, created_dir
@@ -31,14 +30,15 @@ def transcribe_command(
     formats: Annotated[str, typer.Option("--format", "-f", show_default=False, help=(
         "Files to write: txt,srt,vtt,json, or all (default: txt,srt; all four for several recordings)."))] = "",
     output: Annotated[Path | None, typer.Option(
-        "--output-dir", "-o", help="Where --format files go (default: here); with several recordings or --ray, one "
+        "--output-dir", "-o", metavar="DIR", help="Folder for the --format files (default: here); with several recordings or --ray, one "
         "folder per recording plus manifest.jsonl.", show_default=False)] = None,
     whisper_format: Annotated[str | None, typer.Option("--output_format", hidden=True)] = None,
-    whisper_dir: Annotated[Path | None, typer.Option("--output_dir", hidden=True)] = None,
+    whisper_dir: Annotated[Path | None, typer.Option("--output_dir", "--output", hidden=True)] = None,
     threads: Annotated[int | None, typer.Option("--threads", "-t", min=1, help="CPU threads (default: all cores).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the transcript as JSON on stdout (no segment lines).")] = False,
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
-    vad: Annotated[bool, typer.Option(help="Skip silence with Silero VAD.")] = True,
+    no_vad: Annotated[bool, typer.Option("--no-vad", help="Transcribe silence too (default: Silero VAD skips it).")]
+    = False,
     beam_size: Annotated[int, typer.Option(min=1, max=20)] = 5,
     batch_size: Annotated[int, typer.Option(min=0, help="Batched inference (faster on long files); 0 = sequential.")] = 0,
     base_url: Annotated[str | None, typer.Option(help="Base URL for openai: models.")] = None,
@@ -46,19 +46,20 @@ def transcribe_command(
     ray: RayFlag = False,
     ray_address: RayAddress = None,
     ray_workers: RayWorkers = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace existing --format files.")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace existing --format files.")] = False,
 ) -> None:
     """Transcribe speech with timestamps; segments stream as they are decoded. Writes txt and srt by default."""
     if threads is not None:
         os.environ["HFKIT_THREADS"] = str(threads)
     formats, output = (whisper_format or formats).strip(), whisper_dir or output  # whisper's spellings too
     chosen = parse_formats("txt,srt,vtt,json" if formats.lower() == "all" else formats) if formats else []
+    vad = not no_vad
     scale = scale_options(ray, ray_address, ray_workers)
     if is_batch(inputs, output, scale):
         assert output is not None
         settings = TranscribeSettings(model=model, device=device, base_url=base_url, language=language, vad=vad,
                                       beam_size=beam_size, batch_size=batch_size, **({"formats": chosen} if chosen else {}))
-        run_recordings("transcribe", inputs, output, settings, scale)
+        run_recordings("transcribe", inputs, output, settings, scale, as_json)
         return
     output = output or Path(".")
     wanted = chosen or DEFAULT_FORMATS
@@ -68,16 +69,21 @@ def transcribe_command(
     check_output_dir(output)
     check_new_outputs([output / f"{path.stem}.{fmt}" for path in files for fmt in wanted], overwrite)
     reports: list[dict[str, object]] = []
+    timing = Timing()
     with created_dir(output):
+        timing.start("load")
         transcriber = get_transcriber(model, device, base_url, language)
         for path in files:
-            reports.append(_transcribe_one(transcriber, path, options, wanted, output, quiet or as_json, len(files) > 1))
+            reports.append(_transcribe_one(transcriber, path, options, wanted, output, quiet or as_json, len(files) > 1,
+                                           timing))
     if as_json:
-        emit(json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False, indent=2))
+        emit_json(reports[0] if len(reports) == 1 else reports)
+    timing.done()
 
 
 def _transcribe_one(transcriber: Any, path: Path, options: TranscribeOptions, wanted: list[str], output: Path,
-                    quiet: bool, several: bool) -> dict[str, object]:
+                    quiet: bool, several: bool, timing: Timing) -> dict[str, object]:
+    timing.start("transcribe")
     result = transcriber.transcribe(path, options)
     if several:
         console.print(f"[bold]{path}[/bold] ({result.info.language}, {result.info.duration:.1f} s)")
@@ -86,6 +92,7 @@ def _transcribe_one(transcriber: Any, path: Path, options: TranscribeOptions, wa
         console.print(f"[yellow]{warning}[/yellow]")
     if not segments:
         console.print(f"[yellow]No speech found in {path}.[/yellow]")
+    timing.start("write")
     written = write_outputs(result.info, segments, wanted, output, path.stem)
     for target in written:
         console.print(f"wrote {target}")

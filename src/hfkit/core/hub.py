@@ -40,18 +40,19 @@ def split_reference(reference: str) -> tuple[str, str | None]:
     return reference, None
 
 
-def fetch(reference: str, *, progress: bool = False) -> Path:
-    """Return a local path for a hub model, from the cache or by downloading it."""
+def fetch(reference: str, *, progress: bool = False, pulling: bool = False) -> Path:
+    """Return a local path for a hub model, from the cache or by downloading it. ``pulling``: the caller is
+    ``hfkit models pull`` itself, so the offline hint must not send the user back to it."""
     repo, quant = split_reference(reference)
     try:
         return _download(repo, quant, local_only=True)
     except _NotCached:
         if hub_offline():
-            raise _offline_error(reference) from None
+            raise _offline_error(reference, pulling, offline_mode=True) from None
     try:
         return _download(repo, quant, local_only=False, progress=progress)
     except _NotCached as exc:
-        raise _offline_error(reference) from exc
+        raise _offline_error(reference, pulling) from exc
 
 
 class _NotCached(Exception):
@@ -107,11 +108,17 @@ def _cached_files(repo: str) -> list[str]:
     return []
 
 
-def _offline_error(reference: str) -> HubUnavailableError:
-    return HubUnavailableError(
-        f"Model '{reference}' is not in the local Hugging Face cache and the hub cannot be reached.",
-        f"Run 'hfkit models pull {reference}' while online, or pass a local path to the model.",
-    )
+def _offline_error(reference: str, pulling: bool = False, offline_mode: bool = False) -> HubUnavailableError:
+    if offline_mode:
+        reason = "HF_HUB_OFFLINE is set"
+        fix = "Unset HF_HUB_OFFLINE (or set it to 0) to download it"
+    else:
+        reason = "the hub cannot be reached"
+        fix = "Check the network connection (and any proxy: HTTPS_PROXY) and try again"
+    if not pulling:
+        fix = f"Run 'hfkit models pull {reference}' while online"
+    return HubUnavailableError(f"Model '{reference}' is not in the local Hugging Face cache and {reason}.",
+                               f"{fix}, or pass a local path to the model.")
 
 
 def cached_models() -> list[tuple[str, int, Path]]:

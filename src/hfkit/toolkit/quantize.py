@@ -123,16 +123,18 @@ SUPPORTED_KINDS = ("causal and seq2seq language models, encoders (e.g. BERT, Min
                    "classification, question answering and masked-LM heads")
 
 
-def save_bitsandbytes(source: str, output: Path, quantization: str = "int8", device: str = "auto") -> Path:
+def save_bitsandbytes(source: str, output: Path, quantization: str = "int8", device: str = "auto",
+                      overwrite: bool = False) -> Path:
     """Load a transformers model (with the Auto class of its architecture) quantized by bitsandbytes (int8 or nf4)
-    and save it, with its tokenizer when it has one, as a folder with the usual permissions."""
+    and save it, with its tokenizer when it has one, as a folder with the usual permissions. An existing folder
+    is replaced only with ``overwrite`` (after the new one is complete)."""
     import shutil
     import tempfile
 
     from hfkit.core.paths import check_output_dir
 
-    if output.exists():
-        raise InputError(f"'{output}' already exists.", "Pass a new --output directory.")
+    if output.exists() and not (overwrite and output.is_dir()):
+        raise InputError(f"'{output}' already exists.", "Pass --overwrite to replace it, or a new --output directory.")
     check_output_dir(output, "--output")
     model, tokenizer = _load_quantized(source, quantization, device)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -142,12 +144,25 @@ def save_bitsandbytes(source: str, output: Path, quantization: str = "int8", dev
         if tokenizer is not None:
             tokenizer.save_pretrained(str(staging))
         _give_usual_permissions(staging)
-        if output.exists():
-            raise InputError(f"'{output}' already exists.", "Pass a new --output directory.")
-        staging.rename(output)
+        _replace_dir(staging, output, overwrite)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return output
+
+
+def _replace_dir(staging: Path, output: Path, overwrite: bool) -> None:
+    """Move the finished ``staging`` folder to ``output``; an old ``output`` is set aside first and removed after."""
+    import shutil
+
+    if output.exists() and not overwrite:
+        raise InputError(f"'{output}' already exists.", "Pass --overwrite to replace it, or a new --output directory.")
+    old = output.with_name(f".{output.name}.old") if output.exists() else None
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+        output.rename(old)
+    staging.rename(output)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _load_quantized(source: str, quantization: str, device: str) -> tuple[Any, Any]:
